@@ -1,0 +1,49 @@
+# Two commands do everything on a machine with Python 3.11 and make:
+#   make demo   installs sla and runs it on the shipped rules and example contracts
+#   make check  installs what the tests need and runs the whole suite (lint, types, tests)
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.DEFAULT_GOAL := help
+.PHONY: help install demo test check lint format typecheck bench clean
+
+help: ## List the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
+
+$(STAMP): pyproject.toml constraints.txt
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[test,dev]'
+	touch $(STAMP)
+
+install: $(STAMP) ## Create .venv and install sla with pinned versions
+
+demo: $(STAMP) ## Validate the shipped rules and contracts, show an effective contract
+	$(BIN)/sla validate
+	$(BIN)/sla show contracts/bakkerij-de-vries.yaml --explain
+
+test: $(STAMP) ## Run the whole test suite
+	$(BIN)/python -m pytest -n 2 || [ $$? -eq 5 ]
+
+lint: $(STAMP) ## ruff and ruff format --check
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: $(STAMP) ## Reformat the code
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+typecheck: $(STAMP) ## mypy, strict on engine/
+	$(BIN)/mypy
+
+check: lint typecheck test ## Everything CI checks
+	$(BIN)/sla validate
+
+bench: $(STAMP) ## Run the benchmarks of bench/
+	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[bench]'
+	for script in bench/bench_*.py; do $(BIN)/python $$script || exit 1; done
+
+clean: ## Remove the virtualenv and caches
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .hypothesis

@@ -1,0 +1,1 @@
+"""The VIOMS service-level contract engine: rules in YAML, effective contracts, deadlines, costs."""

@@ -100,9 +100,8 @@ def lay(layers: list[Layer]) -> tuple[dict[str, Any], dict[str, Origin]]:
     origins: dict[str, Origin] = {}
     for layer in layers:
         for path, value, clause in _leaves(layer.data):
+            # Every layer has the same leaf granularity, so a leaf never hides a deeper origin.
             _put(values, path, value)
-            for stale in [p for p in origins if p.startswith(format_path(path) + ".")]:
-                del origins[stale]
             line, column = layer.document.positions.get((*layer.prefix, *path), (1, 1))
             origins[format_path(path)] = Origin(
                 layer.name, layer.document.file, line, column, clause or layer.clause

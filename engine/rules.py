@@ -36,8 +36,10 @@ CUSTOM_TIER = "maatwerk"
 
 def kind_of(path: Path, rules_dir: Path) -> str | None:
     """The kind of a rule file by where it sits in `rules_dir`; None if it is not a rule file."""
+    if not path.is_absolute():
+        path = path.absolute()
     try:
-        relative = path.resolve().relative_to(rules_dir.resolve())
+        relative = path.relative_to(rules_dir if rules_dir.is_absolute() else rules_dir.absolute())
     except ValueError:
         return None
     if len(relative.parts) == 1:

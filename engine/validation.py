@@ -32,6 +32,7 @@ class Report:
 
 def validate(paths: list[Path], rules_dir: Path) -> Report:
     """Validate the rules (always: contracts are checked against them) and every contract."""
+    rules_dir = rules_dir.resolve()
     rules, rule_problems = collect_rules(rules_dir)
     files = 0
     problems = list(rule_problems)

@@ -48,6 +48,7 @@ _CORE_NULL = re.compile(r"^(?:~|null|Null|NULL|)$")
 _CORE_BOOL = re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$")
 _CORE_INT = re.compile(r"^[-+]?(?:0|[1-9][0-9]*)$")
 _CORE_FLOAT = re.compile(r"^[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?$")
+_YAML11_LETTERS = frozenset({"y", "Y", "n", "N"})
 _LEADING_ZERO = re.compile(r"^[-+]?0[0-9]")
 _DATE_ONLY = re.compile(r"^\d{4}-\d\d-\d\d$")
 
@@ -243,8 +244,10 @@ class _Builder:
 
     def _scalar(self, node: yaml.ScalarNode, path: KeyPath) -> Any:
         text: str = node.value
-        if node.style or node.tag == _STR:
+        if node.style:
             return text  # quoted or block scalar (the C parser marks plain as ''): always text
+        if node.tag == _STR and text not in _YAML11_LETTERS:
+            return text
         if _CORE_NULL.match(text):
             return None
         if _CORE_BOOL.match(text):
@@ -270,7 +273,9 @@ class _Builder:
     def _ambiguity(node: yaml.ScalarNode) -> str | None:
         """Why a plain scalar that YAML 1.1 would not read as text must be quoted, if it must."""
         text, tag = node.value, node.tag
-        if tag == "tag:yaml.org,2002:bool":
+        # PyYAML leaves y/n as text, but the YAML 1.1 spec (and other parsers) read them as
+        # booleans: a file that means the letter must say so with quotes.
+        if tag == "tag:yaml.org,2002:bool" or text in _YAML11_LETTERS:
             return (
                 f"{text!r} is read as a yes/no value by YAML 1.1; "
                 f"write true or false, or quote it: '{text}'"

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import functools
+import json
 import os
 import sys
 from collections.abc import Callable
+from datetime import datetime
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -13,11 +15,15 @@ import click
 
 from engine import contract_view, reporting
 from engine.contracts import resolve_target
+from engine.deadline_report import deadlines_as_dict, format_deadlines_text
+from engine.deadlines import Incident
 from engine.errors import SlaError
+from engine.incident_clock import deadlines_for
 from engine.output import write_atomic
 from engine.paths import CONTRACTS_DIR, RULES_DIR, SCHEMAS_DIR, display_path
 from engine.rules import RuleSet, load_rules
 from engine.schemas import KINDS, schema_files
+from engine.times import parse_interval, parse_time
 from engine.validation import validate
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -161,6 +167,116 @@ def show_command(
     else:
         text = contract_view.contract_yaml(contract)
     click.echo(text, nl=False)
+
+
+class TimeType(click.ParamType):  # type: ignore[type-arg]
+    """An ISO 8601 time; without an offset it is Europe/Amsterdam wall time (SPEC §3)."""
+
+    name = "TIME"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        if isinstance(value, datetime):
+            return value
+        try:
+            return parse_time(value)
+        except SlaError as error:
+            self.fail(error.problems[0].message, param, ctx)
+
+
+class IntervalType(click.ParamType):  # type: ignore[type-arg]
+    """FROM/TO, two times as TimeType reads them."""
+
+    name = "FROM/TO"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        if isinstance(value, tuple):
+            return value
+        try:
+            return parse_interval(value)
+        except SlaError as error:
+            self.fail(error.problems[0].message, param, ctx)
+
+
+format_option = click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+)
+lang_option = click.option(
+    "--lang", type=click.Choice(["nl", "en"]), default="nl", show_default=True, help="Language."
+)
+
+
+@main.command("deadline")
+@click.argument("target")
+@click.option("--priority", type=click.IntRange(1, 4), required=True, help="PRIO 1 (urgent) to 4.")
+@click.option("--reported", type=TimeType(), required=True, help="When the incident was reported.")
+@click.option("--first-response", type=TimeType(), help="When an engineer started on it.")
+@click.option("--resolved", type=TimeType(), help="When it was resolved.")
+@click.option("--on-site", type=TimeType(), help="When an engineer arrived on site (PRIO 1).")
+@click.option(
+    "--cause",
+    "causes",
+    multiple=True,
+    metavar="ID",
+    help="An exception clause that applies (e.g. derde-partij); repeatable.",
+)
+@click.option(
+    "--pause",
+    "pauses",
+    multiple=True,
+    type=IntervalType(),
+    help="FROM/TO: waiting on the customer or a third party; repeatable.",
+)
+@addon_option
+@format_option
+@lang_option
+@click.pass_context
+@reports_errors
+def deadline_command(
+    context: click.Context,
+    target: str,
+    priority: int,
+    reported: datetime,
+    first_response: datetime | None,
+    resolved: datetime | None,
+    on_site: datetime | None,
+    causes: tuple[str, ...],
+    pauses: tuple[tuple[datetime, datetime], ...],
+    addons: tuple[str, ...],
+    output_format: str,
+    lang: str,
+) -> None:
+    """When a ticket is due, and whether it was met, on the service clock of TARGET.
+
+    TARGET is a tier id or a contract file. Times are ISO 8601; without an offset they are
+    Europe/Amsterdam. Hours count only in service hours (and evening/weekend hours for PRIO 1
+    and 2 with the aws add-on); a deadline that runs out at closing is due at closing.
+
+    \b
+    Example:
+      sla deadline standaard --priority 1 --reported 2026-11-23T16:00
+      sla deadline contracts/advocatenkantoor-meijer.yaml --priority 2 \\
+          --reported "2026-11-27 18:00" --first-response "2026-11-27 19:10" --format json
+    """
+    rules = rules_of(context)
+    contract = resolve_target(rules, target, addons)
+    incident = Incident(
+        priority=priority,
+        reported=reported,
+        first_response=first_response,
+        resolved=resolved,
+        on_site=on_site,
+        causes=causes,
+        pauses=pauses,
+    )
+    deadlines = deadlines_for(rules, contract, incident)
+    if output_format == "json":
+        click.echo(json.dumps(deadlines_as_dict(deadlines), indent=2, ensure_ascii=False))
+    else:
+        click.echo(format_deadlines_text(deadlines, lang))
 
 
 @main.command("schema")

@@ -59,6 +59,7 @@ class RuleSet:
     exceptions: dict[str, Document] = field(default_factory=dict)
     calendars: dict[str, Document] = field(default_factory=dict)
     singles: dict[str, Document] = field(default_factory=dict)
+    _calendar_rules: dict[str, dict[str, Any]] | None = field(default=None, repr=False)
 
     def single(self, kind: str) -> dict[str, Any]:
         data: dict[str, Any] = self.singles[kind].data
@@ -87,7 +88,24 @@ class RuleSet:
         return self.settings()[name]
 
     def calendar_rules(self) -> dict[str, dict[str, Any]]:
-        return {cid: doc.data for cid, doc in self.calendars.items()}
+        """The calendar rules as the decisions apply them.
+
+        D-2 `public_holidays_closed: false` drops the public holidays; D-3
+        `aws_holiday_window: closed` drops an extension's holiday windows, so its holidays stay
+        closed. The result is computed once: a RuleSet does not change after loading.
+        """
+        if self._calendar_rules is None:
+            settings = self.settings()
+            applied = {}
+            for calendar_id, document in self.calendars.items():
+                rule = dict(document.data)
+                if not settings["public_holidays_closed"]:
+                    rule.pop("holidays", None)
+                if settings["aws_holiday_window"] == "closed":
+                    rule.pop("holiday_windows", None)
+                applied[calendar_id] = rule
+            self._calendar_rules = applied
+        return self._calendar_rules
 
     def exception_rules(self) -> dict[str, dict[str, Any]]:
         return {eid: doc.data for eid, doc in self.exceptions.items()}

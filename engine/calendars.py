@@ -27,6 +27,7 @@ import holidays
 from engine.business_time import Calendar, Window
 from engine.errors import Location, Problem, ValidationError
 
+_NAME_CHECK_YEARS = range(2026, 2031)
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 _WINDOW = re.compile(r"^(\d\d):(\d\d)-(\d\d):(\d\d)$")
 
@@ -90,10 +91,10 @@ class _ClosedDays:
             ) from None
 
     def _check_names(self) -> None:
-        # Names are checked over five years so that holidays held once a lustrum (NL's
-        # Bevrijdingsdag) are known; a typo would otherwise silently close the day.
-        first = date.today().year - 2
-        known = {n for names in self._names(range(first, first + 5)).values() for n in names}
+        # Names are checked over a fixed run of five years, so that holidays held once a
+        # lustrum (NL's Bevrijdingsdag) are known and the check does not change with today's
+        # date; a typo would otherwise silently close the day.
+        known = {n for names in self._names(_NAME_CHECK_YEARS).values() for n in names}
         for name in sorted(self.keep_open - known):
             hint = get_close_matches(name, known, n=1)
             fix = f"; did you mean {hint[0]!r}?" if hint else f"; known: {', '.join(sorted(known))}"

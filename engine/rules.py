@@ -211,7 +211,45 @@ def _cross_file_problems(rules: RuleSet) -> list[Problem]:
                 )
             )
     problems.extend(_decision_problems(rules))
+    if not problems:
+        problems.extend(_calendar_build_problems(rules))
     return problems
+
+
+def _calendar_build_problems(rules: RuleSet) -> list[Problem]:
+    """Build each calendar once, so that what only the clock can check (a time zone, a holiday
+    name under keep_open, a window's order) is reported by `sla validate`, at its line."""
+    from engine.calendars import build_calendar  # the clock is only needed for this check
+
+    problems = []
+    applied = rules.calendar_rules()
+    for calendar_id, document in rules.calendars.items():
+        base_id = document.data.get("extends")
+        try:
+            if base_id is None:
+                build_calendar(applied[calendar_id])
+            else:
+                build_calendar(applied[base_id], [applied[calendar_id]])
+        except SlaError as error:
+            prefix = f"calendars.{calendar_id}."
+            for problem in error.problems:
+                if not (problem.location.path or "").startswith(prefix):
+                    continue  # a problem of the base calendar, reported at the base
+                key_path = (problem.location.path or "").removeprefix(prefix)
+                keys = tuple(_path_keys(key_path))
+                problems.append(Problem(problem.message, document.location(keys)))
+    return problems
+
+
+def _path_keys(path: str) -> list[str | int]:
+    """`weekly.mon[0]` -> ["weekly", "mon", 0]."""
+    keys: list[str | int] = []
+    for part in path.split(".") if path else []:
+        name, _, rest = part.partition("[")
+        keys.append(name)
+        if rest:
+            keys.append(int(rest.rstrip("]")))
+    return keys
 
 
 def _check_calendar_refs(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 
 import pytest
@@ -84,12 +85,14 @@ def test_validate_missing_path_is_a_problem_not_a_crash(runner: CliRunner) -> No
     assert "no/such/place.yaml: no such file or folder" in out
 
 
+def copy_of_rules(folder: Path) -> Path:
+    rules = folder / "rules"
+    shutil.copytree("rules", rules)
+    return rules
+
+
 def test_validate_with_broken_rules_reports_them(runner: CliRunner, tmp_path: Path) -> None:
-    rules = tmp_path / "rules"
-    for source in Path("rules").rglob("*.yaml"):
-        target = rules / source.relative_to("rules")
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(source.read_text(encoding="utf-8"), encoding="utf-8")
+    rules = copy_of_rules(tmp_path)
     tier = rules / "tiers" / "advanced.yaml"
     tier.write_text(tier.read_text(encoding="utf-8").replace("kantooruren", "kantoor"))
     code, out, _ = run(runner, "--rules", str(rules), "validate", "contracts")
@@ -190,3 +193,19 @@ def test_every_command_has_help_with_an_example(runner: CliRunner) -> None:
         assert command.help and "Example:" in command.help, name
         code, out, _ = run(runner, name, "--help")
         assert code == 0 and "Example:" in out
+
+
+def test_validate_reports_a_misspelt_holiday_at_its_line(runner: CliRunner, tmp_path: Path) -> None:
+    rules = copy_of_rules(tmp_path)
+    calendar = rules / "calendars" / "kantooruren.yaml"
+    text = calendar.read_text(encoding="utf-8").replace(
+        "keep_open: []", 'keep_open: ["Goede vrijdg"]'
+    )
+    calendar.write_text(text, encoding="utf-8")
+    code, out, _ = run(runner, "--rules", str(rules), "validate", str(rules))
+    assert code == 1
+    assert out.count("\n") == 1
+    assert (
+        "kantooruren.yaml:25:14: holidays.keep_open: 'Goede vrijdg' is not a holiday of NL" in out
+    )
+    assert "did you mean 'Goede vrijdag'?" in out

@@ -13,17 +13,31 @@ from typing import Any, TypeVar
 
 import click
 
-from engine import contract_view, reporting
+from engine import (
+    contract_builder,
+    contract_diff,
+    contract_view,
+    documents,
+    reporting,
+    terms,
+)
 from engine.contracts import resolve_target
 from engine.deadline_report import deadlines_as_dict, format_deadlines_text
 from engine.deadlines import Incident
-from engine.errors import SlaError
+from engine.errors import Problem, SlaError
 from engine.incident_clock import deadlines_for
+from engine.incidents import load_incident
+from engine.maintenance import load_notice
 from engine.output import write_atomic
 from engine.paths import CONTRACTS_DIR, RULES_DIR, SCHEMAS_DIR, display_path
+from engine.pdf import html_to_pdf
+from engine.prepaid import evaluate_ledger, ledger_contract, load_ledger
+from engine.prepaid_report import format_ledger_text, ledger_json
+from engine.pricing import WORK_KINDS, Work, quote
+from engine.quote_report import format_quote_text, quote_json
 from engine.rules import RuleSet, load_rules
 from engine.schemas import KINDS, schema_files
-from engine.times import parse_interval, parse_time
+from engine.times import DEFAULT_ZONE, parse_interval, parse_time
 from engine.validation import validate
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -307,6 +321,438 @@ def schema_command(kind: str, output: Path | None) -> None:
     for source in shipped:
         write_atomic(output / source.name, source.read_bytes(), inputs=shipped)
     click.echo(f"wrote {len(shipped)} schemas to {display_path(output)}")
+
+
+@main.command("term")
+@click.argument("contract")
+@click.option(
+    "--on",
+    "on",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    metavar="DATE",
+    help="The date to judge (YYYY-MM-DD); default: today in Europe/Amsterdam.",
+)
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+)
+@click.pass_context
+@reports_errors
+def term_command(
+    context: click.Context, contract: str, on: datetime | None, output_format: str
+) -> None:
+    """Show CONTRACT's current period, expiry, tacit renewal and notice deadline (§2.1).
+
+    The expiry date is the last day of a period; the contract renews tacitly for the same
+    period; notice must be given at least one month before it ends (for expiry 31 December:
+    by 30 November). See engine/terms.py for every rule, month ends and leap days included.
+
+    \b
+    Example:
+      sla term contracts/bakkerij-de-vries.yaml
+      sla term contracts/bakkerij-de-vries.yaml --on 2026-11-30 --format json
+    """
+    effective = resolve_target(rules_of(context), contract)
+    result = terms.contract_terms(effective, on.date() if on else terms.today())
+    if output_format == "json":
+        click.echo(json.dumps(result.as_dict(), indent=2), nl=False)
+        click.echo()
+    else:
+        click.echo(terms.terms_text(result, contract), nl=False)
+
+
+@main.command("diff")
+@click.argument("targets", nargs=-1, required=True)
+@click.option("--rev", metavar="REV", help="Compare CONTRACT with itself at git revision REV.")
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(contract_diff.FORMATS),
+    default="text",
+    show_default=True,
+    help="md: a Markdown table for a pull-request comment.",
+)
+@click.option(
+    "--exit-code", is_flag=True, help="Exit 1 when the contracts differ, as git diff does."
+)
+@click.pass_context
+@reports_errors
+def diff_command(
+    context: click.Context,
+    targets: tuple[str, ...],
+    rev: str | None,
+    output_format: str,
+    exit_code: bool,
+) -> None:
+    """Show what differs between two effective contracts, with where each value comes from.
+
+    A and B are tier ids or contract files; with --rev, CONTRACT is compared with the same
+    file at an earlier git revision. Values are compared by meaning (60m equals 1h). Exit 0
+    whether or not they differ; with --exit-code, 1 when they differ (errors also exit 1,
+    and say so on stderr).
+
+    \b
+    Example:
+      sla diff enterprise contracts/bakkerij-de-vries.yaml
+      sla diff --rev HEAD~1 contracts/bakkerij-de-vries.yaml --format md
+    """
+    rules = rules_of(context)
+    if rev is not None:
+        if len(targets) != 1:
+            raise click.UsageError("with --rev, give one contract file")
+        old = contract_diff.contract_at_revision(rules, rev, Path(targets[0]))
+    elif len(targets) != 2:
+        raise click.UsageError("give two targets, A and B (or --rev REV and one contract)")
+    else:
+        old = contract_diff.side_for_target(rules, targets[0])
+    new = contract_diff.side_for_target(rules, targets[-1])
+    result = contract_diff.diff(old, new)
+    click.echo(contract_diff.RENDERERS[output_format](result), nl=False)
+    if exit_code and result.differs:
+        sys.exit(1)
+
+
+def _asker(no_input: bool) -> contract_builder.Ask:
+    """Prompt for a value (asked again while the answer is wrong), or with --no-input refuse."""
+
+    def ask(
+        option: str,
+        question: str,
+        *,
+        check: Callable[[str], str],
+        default: str | None = None,
+        optional: bool = False,
+    ) -> str:
+        if no_input:
+            if optional:
+                return check(default or "")
+            raise click.UsageError(f"missing {option}; give it, or leave out --no-input")
+
+        def convert(answer: str) -> str:
+            try:
+                return check(answer)
+            except SlaError as error:
+                raise click.BadParameter(error.problems[0].message) from None
+
+        answer: str = click.prompt(
+            question, default=default, value_proc=convert, show_default=bool(default)
+        )
+        return answer
+
+    return ask
+
+
+@main.command("new")
+@click.option("--customer", help="The customer's legal name.")
+@click.option("--tier", help="standaard, advanced, enterprise, maatwerk or geen-sla.")
+@click.option("--base", help="maatwerk only: the tier whose values it starts from.")
+@click.option("--addon", "addons", multiple=True, metavar="ID", help="An add-on (repeatable).")
+@click.option(
+    "--set",
+    "settings",
+    multiple=True,
+    metavar="PATH=VALUE",
+    help="maatwerk only: an override, e.g. targets.P1.first_response=1h (repeatable).",
+)
+@click.option(
+    "--acknowledge",
+    "acknowledgements",
+    multiple=True,
+    metavar="PATH=REASON",
+    help="Acknowledge an override that is worse than the base, with the reason (repeatable).",
+)
+@click.option("--start", metavar="DATE", help="First day of the contract, YYYY-MM-DD.")
+@click.option("--period-months", type=int, help="The prepaid period in months (1-120).")
+@click.option(
+    "-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="File to write."
+)
+@click.option("--force", is_flag=True, help="Overwrite the output file if it exists.")
+@click.option("--no-input", is_flag=True, help="Never prompt: a missing value is an error.")
+@click.pass_context
+@reports_errors
+def new_command(
+    context: click.Context,
+    customer: str | None,
+    tier: str | None,
+    base: str | None,
+    addons: tuple[str, ...],
+    settings: tuple[str, ...],
+    acknowledgements: tuple[str, ...],
+    start: str | None,
+    period_months: int | None,
+    output: Path | None,
+    force: bool,
+    no_input: bool,
+) -> None:
+    """Create a contract file, asking for what the options do not give; it is validated first.
+
+    Asks for the customer, tier, base tier (maatwerk), add-ons the tier may have, every value
+    still 'by_agreement', start and period; writes YAML with the schema line on top, and never
+    over an existing file without --force.
+
+    \b
+    Example:
+      sla new -o contracts/acme.yaml
+      sla new --no-input --customer "Acme B.V." --tier maatwerk --base enterprise \\
+        --set targets.P1.first_response=1h --start 2026-01-01 --period-months 12 \\
+        -o contracts/acme.yaml
+    """
+    rules = rules_of(context)
+    if output is not None:
+        contract_builder.refuse_overwrite(output, force)
+    given = contract_builder.Given(
+        customer, tier, base, addons, settings, acknowledgements, start, period_months
+    )
+    ask = _asker(no_input)
+    try:
+        draft = contract_builder.gather(rules, given, ask, terms.today())
+    except contract_builder.BadOption as error:
+        raise click.BadParameter(error.message, param_hint=error.option) from None
+    if output is None:
+        default = contract_builder.default_file(draft.customer)
+        output = Path(ask("-o/--output", "File to write", check=str.strip, default=default))
+        contract_builder.refuse_overwrite(output, force)
+    contract_builder.write_contract(rules, draft, output, force)
+    click.echo(f"wrote {display_path(output)}")
+
+
+@main.command("quote")
+@click.argument("target")
+@click.option(
+    "--incident",
+    "incident_file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="An incident file (YAML) that gives the facts instead of the options below.",
+)
+@click.option("--priority", type=click.IntRange(1, 4), help="PRIO 1 (urgent) to 4.")
+@click.option("--start", type=TimeType(), help="When the call started; decides the hours.")
+@click.option("--minutes", type=click.IntRange(min=0), help="Minutes worked on the call.")
+@click.option(
+    "--work",
+    "kind",
+    type=click.Choice(WORK_KINDS),
+    help="incident (default), config-change or outside-sla (ad hoc).",
+)
+@click.option("--on-site", is_flag=True, help="An engineer came on site.")
+@click.option("--travel-minutes", type=click.IntRange(min=0), help="Travel time of the visit.")
+@click.option(
+    "--cause",
+    "causes",
+    multiple=True,
+    metavar="ID",
+    help="An exception clause that applies (e.g. misbruik, derde-partij); repeatable.",
+)
+@click.option("--ticket", help="The support ticket id (§2.9).")
+@addon_option
+@format_option
+@lang_option
+@click.pass_context
+@reports_errors
+def quote_command(
+    context: click.Context,
+    target: str,
+    incident_file: Path | None,
+    priority: int | None,
+    start: datetime | None,
+    minutes: int | None,
+    kind: str | None,
+    on_site: bool,
+    travel_minutes: int | None,
+    causes: tuple[str, ...],
+    ticket: str | None,
+    addons: tuple[str, ...],
+    output_format: str,
+    lang: str,
+) -> None:
+    """What a call costs under TARGET (a tier id or a contract file), line by line.
+
+    Work is billed per call in units of 15 minutes, rounded up. The start time decides
+    office hours or the evening/weekend service (§1.3.16); a moment with neither is refused
+    with the time service is next available. Amounts exclude VAT.
+
+    \b
+    Example:
+      sla quote advanced --priority 1 --start "2026-11-28 11:00" --minutes 20
+      sla quote standaard --priority 2 --start 2026-11-23T10:00 --minutes 40 --work config-change
+      sla quote contracts/jansen-installatietechniek.yaml --priority 1 \\
+          --start 2026-11-23T10:00 --minutes 60 --on-site --travel-minutes 20 --format json
+      sla quote contracts/advocatenkantoor-meijer.yaml \\
+          --incident examples/incidents/saturday-outage-meijer.yaml
+    """
+    rules = rules_of(context)
+    facts = {
+        "--priority": priority,
+        "--start": start,
+        "--minutes": minutes,
+        "--work": kind,
+        "--on-site": on_site or None,
+        "--travel-minutes": travel_minutes,
+        "--cause": causes or None,
+        "--ticket": ticket,
+    }
+    if incident_file is not None:
+        given = [name for name, value in facts.items() if value is not None]
+        if given:
+            raise click.UsageError(
+                f"--incident gives the facts of the call; leave out {', '.join(given)}"
+            )
+        work = load_incident(incident_file, display_path(incident_file), rules).work()
+    else:
+        missing = [n for n in ("--priority", "--start", "--minutes") if facts[n] is None]
+        if missing:
+            raise click.UsageError(f"missing {', '.join(missing)} (or give --incident FILE)")
+        assert priority is not None and start is not None and minutes is not None
+        work = Work(
+            priority=priority,
+            start=start,
+            minutes=minutes,
+            kind=kind or "incident",
+            on_site=on_site,
+            travel_minutes=travel_minutes or 0,
+            causes=causes,
+            ticket=ticket,
+        )
+    result = quote(rules, resolve_target(rules, target, addons), work)
+    if output_format == "json":
+        click.echo(quote_json(result), nl=False)
+    else:
+        click.echo(format_quote_text(result, lang), nl=False)
+
+
+@main.command("hours")
+@click.argument("ledger", type=click.Path(dir_okay=False, path_type=Path))
+@format_option
+@lang_option
+@click.pass_context
+@reports_errors
+def hours_command(context: click.Context, ledger: Path, output_format: str, lang: str) -> None:
+    """The prepaid-hours card (strippenkaart) of LEDGER: balance, notifications, overdraft.
+
+    LEDGER is a YAML file with `contract` (a contract file or tier id), `purchases` (date,
+    hours) and `calls` (ticket, date, minutes). Calls are deducted in date order, rounded up
+    to 15 minutes; time beyond the card is billed ad hoc. A bad row is reported on stderr
+    with its file:line:col and left out, the rest is evaluated, and the exit code is 1.
+
+    \b
+    Example:
+      sla hours examples/ledgers/jansen-strippenkaart.yaml
+      sla hours examples/ledgers/meijer-overdrawn.yaml --format json
+    """
+    rules = rules_of(context)
+    document = load_ledger(ledger, display_path(ledger))
+    report = evaluate_ledger(rules, ledger_contract(rules, document, ledger), document)
+    if output_format == "json":
+        click.echo(ledger_json(report), nl=False)
+    else:
+        click.echo(format_ledger_text(report, lang), nl=False)
+    for problem in report.rejected:
+        click.echo(f"error: {problem}", err=True)
+    if report.rejected:
+        sys.exit(1)
+
+
+@main.command("render")
+@click.argument("target")
+@click.option(
+    "--doc",
+    "document",
+    type=click.Choice(documents.DOCUMENTS),
+    required=True,
+    help="annex: the SLA annex; quote: an incident quote; maintenance: a maintenance notice.",
+)
+@click.option(
+    "--incident",
+    "incident_file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="--doc quote: the incident file (YAML) to price, as `sla quote --incident`.",
+)
+@click.option(
+    "--notice",
+    "notice_file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="--doc maintenance: the notice file (YAML) with contact, window, duration, services "
+    "and reason (§2.6).",
+)
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["html", "md", "pdf"]),
+    default="html",
+    show_default=True,
+    help="html (self-contained, print-ready A4), md (Markdown) or pdf.",
+)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="The file to write (written atomically, never over an input); html and md print to "
+    "stdout without it.",
+)
+@click.option(
+    "--date",
+    "issued",
+    type=click.DateTime(["%Y-%m-%d"]),
+    help="The document's date (YYYY-MM-DD); default today.",
+)
+@addon_option
+@lang_option
+@click.pass_context
+@reports_errors
+def render_command(
+    context: click.Context,
+    target: str,
+    document: str,
+    incident_file: Path | None,
+    notice_file: Path | None,
+    output_format: str,
+    output: Path | None,
+    issued: datetime | None,
+    addons: tuple[str, ...],
+    lang: str,
+) -> None:
+    """Write a customer document for TARGET (a contract file or a tier id).
+
+    Every target, rate and service status comes from the effective contract, the rules or
+    the quote. PDF needs WeasyPrint and the Pango libraries (`make install` sets them up).
+
+    \b
+    Example:
+      sla render contracts/bakkerij-de-vries.yaml --doc annex --format pdf -o annex.pdf
+      sla render contracts/advocatenkantoor-meijer.yaml --doc quote \\
+          --incident examples/incidents/saturday-outage-meijer.yaml --format md
+      sla render contracts/bakkerij-de-vries.yaml --doc maintenance \\
+          --notice examples/maintenance/bakkerij-server-update.yaml --lang en -o notice.html
+    """
+    if (incident_file is not None) != (document == "quote"):
+        raise click.UsageError("--incident FILE goes with --doc quote, and only with it")
+    if (notice_file is not None) != (document == "maintenance"):
+        raise click.UsageError("--notice FILE goes with --doc maintenance, and only with it")
+    if output_format == "pdf" and output is None:
+        raise click.UsageError("--format pdf needs -o FILE")
+    rules = rules_of(context)
+    contract = resolve_target(rules, target, addons)
+    day = issued.date() if issued else None
+    markup = "md" if output_format == "md" else "html"
+    if incident_file is not None:
+        work = load_incident(incident_file, display_path(incident_file), rules).work()
+        result = quote(rules, contract, work)
+        text = documents.render_quote(rules, result, markup, lang, day or terms.today())
+    elif notice_file is not None:
+        notice = load_notice(notice_file, rules, display_path(notice_file))
+        day = day or notice.issued or terms.today()
+        text = documents.render_maintenance(rules, contract, notice, markup, lang, day)
+    else:
+        text = documents.render_annex(rules, contract, markup, lang, day or terms.today())
+    content: str | bytes = html_to_pdf(text) if output_format == "pdf" else text
+    if output is None:
+        click.echo(text, nl=False)
+        return
+    inputs = [Path(target), *(p for p in (incident_file, notice_file) if p is not None)]
+    write_atomic(output, content, inputs=inputs)
+    click.echo(f"wrote {display_path(output)}")
 
 
 if __name__ == "__main__":

@@ -32,6 +32,9 @@ KINDS = (
     "priorities",
     "prices",
     "decisions",
+    "incident",
+    "ledger",
+    "maintenance",
 )
 
 

@@ -29,7 +29,7 @@ from engine.incident_clock import deadlines_for
 from engine.incidents import load_incident
 from engine.maintenance import load_notice
 from engine.output import write_atomic
-from engine.paths import CONTRACTS_DIR, RULES_DIR, SCHEMAS_DIR, display_path
+from engine.paths import CONTRACTS_DIR, EXAMPLES_DIR, RULES_DIR, SCHEMAS_DIR, display_path
 from engine.pdf import html_to_pdf
 from engine.prepaid import evaluate_ledger, ledger_contract, load_ledger
 from engine.prepaid_report import format_ledger_text, ledger_json
@@ -115,10 +115,13 @@ def main(context: click.Context, rules_dir: Path) -> None:
 )
 @click.pass_context
 def validate_command(context: click.Context, paths: tuple[Path, ...], output_format: str) -> None:
-    """Check every rule and contract file; report every problem, then exit 1 if there was one.
+    """Check rule, contract, incident, ledger and notice files; report every problem, then
+    exit 1 if there was one.
 
-    PATHS are files or folders (default: the rules folder and contracts/). Rule files are
-    known by where they sit in the rules folder; every other YAML file is a contract.
+    PATHS are files or folders (default: the rules folder, contracts/ and examples/). Rule
+    files are known by where they sit in the rules folder; other files by the schema their
+    first line names (`# yaml-language-server: $schema=.../incident.schema.json`), and a
+    file that names none is a contract.
 
     \b
     Example:
@@ -126,7 +129,7 @@ def validate_command(context: click.Context, paths: tuple[Path, ...], output_for
       sla validate --format github contracts/acme.yaml
     """
     rules_dir: Path = context.obj["rules_dir"]
-    roots = list(paths) or [rules_dir, CONTRACTS_DIR]
+    roots = list(paths) or [rules_dir, CONTRACTS_DIR, EXAMPLES_DIR]
     report = validate(roots, rules_dir)
     output = reporting.REPORTERS[output_format](report.problems)
     if output_format == "json" or report.problems:

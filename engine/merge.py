@@ -127,7 +127,7 @@ def _leaves(data: Mapping[str, Any]) -> Iterator[tuple[KeyPath, Any, str | None]
                         yield ("targets", priority, key), target, entry.get("source")
         elif section == "rates":
             for key, rate in value.items():
-                yield ("rates", key), rate, sources.get("rates")
+                yield ("rates", key), rate, sources.get(f"rates.{key}", sources.get("rates"))
         else:
             yield (section,), value, sources.get(section)
 

@@ -9,6 +9,7 @@ RULES_DIR = PROJECT_ROOT / "rules"
 SCHEMAS_DIR = PROJECT_ROOT / "schemas"
 TEMPLATES_DIR = PROJECT_ROOT / "templates"
 CONTRACTS_DIR = PROJECT_ROOT / "contracts"
+EXAMPLES_DIR = PROJECT_ROOT / "examples"
 
 
 def display_path(path: Path) -> str:

@@ -35,9 +35,20 @@ $(STAMP): pyproject.toml constraints.txt | system-deps
 
 install: $(STAMP) ## Create .venv and install sla with pinned versions
 
-demo: $(STAMP) ## Validate the shipped rules and contracts, show an effective contract
+demo: $(STAMP) ## Run sla on the shipped rules, contracts and examples (documents in out/)
 	$(BIN)/sla validate
 	$(BIN)/sla show contracts/bakkerij-de-vries.yaml --explain
+	$(BIN)/sla deadline contracts/advocatenkantoor-meijer.yaml --priority 2 \
+	  --reported 2026-11-27T18:00 --first-response 2026-11-27T19:10
+	$(BIN)/sla quote contracts/jansen-installatietechniek.yaml \
+	  --incident examples/incidents/evening-printer-jansen.yaml
+	$(BIN)/sla hours examples/ledgers/jansen-strippenkaart.yaml
+	$(BIN)/sla term contracts/bakkerij-de-vries.yaml --on 2026-11-26
+	mkdir -p out
+	$(BIN)/sla render contracts/bakkerij-de-vries.yaml --doc annex --format pdf \
+	  -o out/annex-bakkerij-de-vries.pdf
+	$(BIN)/sla render contracts/jansen-installatietechniek.yaml --doc quote --format pdf \
+	  --incident examples/incidents/virus-cleanup-jansen.yaml -o out/quote-jansen.pdf
 
 test: $(STAMP) ## Run the whole test suite
 	$(BIN)/python -m pytest -n 2 || [ $$? -eq 5 ]

@@ -257,8 +257,9 @@ def diff_text(result: ContractDiff) -> str:
         lines.append(
             f"{change.path}: {format_value(change.old)} -> {format_value(change.new)}{effect}"
         )
-        lines.append(f"  - {_origin_text(change.old_origin)}")
-        lines.append(f"  + {_origin_text(change.new_origin)}")
+        if change.old_origin is not None or change.new_origin is not None:
+            lines.append(f"  - {_origin_text(change.old_origin)}")
+            lines.append(f"  + {_origin_text(change.new_origin)}")
     return "\n".join(lines) + "\n"
 
 

@@ -14,6 +14,8 @@ from typing import Any, TypeVar
 import click
 
 from engine import (
+    batch_io,
+    compliance_report,
     contract_builder,
     contract_diff,
     contract_view,
@@ -56,6 +58,11 @@ def reports_errors(command: F) -> F:
             sys.exit(1)
         except (click.exceptions.Exit, click.ClickException, KeyboardInterrupt):
             raise
+        except BrokenPipeError:
+            # The reader went away (`sla … | head`): not an error of ours. Point stdout at
+            # /dev/null so that the interpreter's final flush does not complain again.
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            sys.exit(1)
         except Exception as error:  # a bug: say so in one line, keep the traceback for SLA_DEBUG
             if os.environ.get("SLA_DEBUG"):
                 raise
@@ -66,6 +73,7 @@ def reports_errors(command: F) -> F:
             )
             sys.exit(3)
 
+    wrapper.reports_errors = True  # type: ignore[attr-defined]  # found by a test of every command
     return wrapper  # type: ignore[return-value]
 
 
@@ -114,6 +122,7 @@ def main(context: click.Context, rules_dir: Path) -> None:
     help="text: file:line:col: key.path: message; json: a list of objects; github: annotations.",
 )
 @click.pass_context
+@reports_errors
 def validate_command(context: click.Context, paths: tuple[Path, ...], output_format: str) -> None:
     """Check rule, contract, incident, ledger and notice files; report every problem, then
     exit 1 if there was one.
@@ -756,6 +765,97 @@ def render_command(
     inputs = [Path(target), *(p for p in (incident_file, notice_file) if p is not None)]
     write_atomic(output, content, inputs=inputs)
     click.echo(f"wrote {display_path(output)}")
+
+
+@main.command("evaluate")
+@click.argument("target")
+@click.argument("incidents", type=click.Path(dir_okay=False, path_type=Path))
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write each row's outcome (.csv or .jsonl) or a compliance report (.html).",
+)
+@click.option(
+    "--as-of",
+    type=TimeType(),
+    help="Judge targets still open as of this time (at risk, breached); default: now.",
+)
+@addon_option
+@lang_option
+@click.pass_context
+@reports_errors
+def evaluate_command(
+    context: click.Context,
+    target: str,
+    incidents: Path,
+    output: Path | None,
+    as_of: datetime | None,
+    addons: tuple[str, ...],
+    lang: str,
+) -> None:
+    """Evaluate a helpdesk export: deadlines, met/breached/at risk and costs of every incident.
+
+    TARGET is a tier id or a contract file; INCIDENTS is CSV or JSON Lines (.csv, .jsonl,
+    .ndjson), one incident a row with ticket, priority, reported and optionally
+    first_response, resolved, on_site_arrival, pauses, causes, minutes, work, on_site,
+    travel_minutes and priority_history. Each target is met, breached, open, at_risk,
+    best_effort or n/a; rules/evaluation.yaml sets the at-risk share and what a priority
+    change does. A bad row is reported on stderr with its line number and the rest is
+    evaluated; the exit code is then 1. The summary is printed; -o also writes the rows or
+    an HTML report.
+
+    \b
+    Example:
+      sla evaluate advanced examples/exports/november.csv --as-of 2026-12-01T09:00
+      sla evaluate contracts/advocatenkantoor-meijer.yaml examples/exports/november.csv \\
+          -o outcome.csv
+      sla evaluate standaard examples/exports/mixed.jsonl -o report.html --lang en
+    """
+    rules = rules_of(context)
+    contract = resolve_target(rules, target, addons)
+    kind = batch_io.output_format(output) if output is not None else None
+    moment = as_of or datetime.now(DEFAULT_ZONE)
+    stderr = sys.stderr
+
+    def show_progress(rows: int) -> None:
+        stderr.write(f"\r{rows:,} rows evaluated")
+        stderr.flush()
+
+    progress = show_progress if stderr.isatty() else None  # none when piped or redirected
+
+    def reject(problem: Problem) -> None:
+        if progress is not None:
+            stderr.write("\r\033[K")
+        click.echo(f"error: {problem}", err=True)
+
+    summary = batch_io.evaluate_export(
+        rules,
+        contract,
+        incidents,
+        moment,
+        output=output if kind != batch_io.HTML else None,
+        on_reject=reject,
+        on_progress=progress,
+        name=display_path(incidents),
+    )
+    if progress is not None:
+        stderr.write("\r\033[K")
+    if output is not None and kind == batch_io.HTML:
+        info = compliance_report.ReportInfo(
+            contract=f"{contract.customer} ({contract.tier})" if contract.customer else target,
+            export=display_path(incidents),
+            mode=str(rules.evaluation["priority_change"]),
+            at_risk_share=str(rules.evaluation["at_risk_share"]),
+            issued=moment.date(),
+        )
+        html = compliance_report.render_html(summary, info, lang)
+        write_atomic(output, html, inputs=[incidents])
+    click.echo(compliance_report.summary_text(summary, lang), nl=False)
+    if output is not None:
+        click.echo(f"wrote {display_path(output)}")
+    if summary.rows_rejected:
+        sys.exit(1)
 
 
 if __name__ == "__main__":

@@ -14,6 +14,7 @@ cached, so a deadline never rebuilds one.
 from __future__ import annotations
 
 import json
+import operator
 import re
 from collections.abc import Mapping, Sequence
 from datetime import date
@@ -36,8 +37,24 @@ def build_calendar(
     base: Mapping[str, Any], extensions: Sequence[Mapping[str, Any]] = ()
 ) -> Calendar:
     """The calendar of `base` widened by each extension; the same rules give the same object."""
+    # Fast path for hot loops (batch evaluation): the same rule dicts, by identity, give the
+    # cached calendar without serialising them again. The entry keeps the dicts alive, so an
+    # id is never reused by another dict while it is cached; rule dicts are never mutated.
+    ident = (id(base), *map(id, extensions))
+    hit = _BY_IDENTITY.get(ident)
+    if hit is not None and hit[0] is base and all(map(operator.is_, hit[1], extensions)):
+        return hit[2]
     key = json.dumps([base, list(extensions)], sort_keys=True, default=str)
-    return _build(key)
+    calendar = _build(key)
+    if len(_BY_IDENTITY) < _IDENTITY_CACHE_SIZE:
+        _BY_IDENTITY[ident] = (base, tuple(extensions), calendar)
+    return calendar
+
+
+_IDENTITY_CACHE_SIZE = 256
+_BY_IDENTITY: dict[
+    tuple[int, ...], tuple[Mapping[str, Any], tuple[Mapping[str, Any], ...], Calendar]
+] = {}
 
 
 @lru_cache(maxsize=64)

@@ -109,10 +109,10 @@ def incident_deadlines(
     settings: Mapping[str, Any],
 ) -> Deadlines:
     """Due times and outcomes of the three clocks of `incident` under `contract`."""
-    calendar = _calendar_for(contract, incident.priority, calendars)
-    targets = _targets_for(contract, incident.priority)
-    waivers = _waivers(incident, exceptions)
-    clock = _Clock(calendar, _merge_pauses(incident.pauses))
+    calendar = calendar_for(contract, incident.priority, calendars)
+    targets = targets_for(contract, incident.priority)
+    waivers = waivers_for(incident, exceptions)
+    clock = PausedClock(calendar, merge_pauses(incident.pauses))
     waived = tuple(w.id for w in waivers)
 
     def target(name: str, start: datetime, actual: datetime | None, basis: str | None) -> Target:
@@ -134,7 +134,7 @@ def incident_deadlines(
 
 
 @dataclass(frozen=True)
-class _Clock:
+class PausedClock:
     """Business time of one calendar with paused intervals (merged, sorted) left out."""
 
     calendar: Calendar
@@ -194,14 +194,14 @@ class _Clock:
         if spec == BEST_EFFORT or waived:
             segments = self.segments(start, actual) if actual is not None else ()
             return Target(spec, None, True, None, basis, start, used, segments, waived, actual)
-        limit = _duration(spec, f"targets.P{priority}.{name}")
+        limit = target_duration(spec, f"targets.P{priority}.{name}")
         due = self.deadline(start, limit)
         met = None if used is None else used <= limit
         segments = self.segments(start, actual if actual is not None else due)
         return Target(spec, due, False, met, basis, start, used, segments, (), actual)
 
 
-def _merge_pauses(
+def merge_pauses(
     pauses: tuple[tuple[datetime, datetime], ...],
 ) -> tuple[tuple[datetime, datetime], ...]:
     merged: list[tuple[datetime, datetime]] = []
@@ -230,7 +230,7 @@ def _resolution_start(
     return incident.reported, "reported"
 
 
-def _calendar_for(
+def calendar_for(
     contract: Mapping[str, Any], priority: int, calendars: Mapping[str, Mapping[str, Any]]
 ) -> Calendar:
     base = _lookup(calendars, contract["calendar"], "calendar", "calendar")
@@ -241,7 +241,7 @@ def _calendar_for(
     return build_calendar(base)
 
 
-def _targets_for(contract: Mapping[str, Any], priority: int) -> Mapping[str, str]:
+def targets_for(contract: Mapping[str, Any], priority: int) -> Mapping[str, str]:
     targets = contract.get("targets", {}).get(f"P{priority}")
     if targets is None:
         raise ValidationError.at(f"the contract has no targets for PRIO {priority}", path="targets")
@@ -254,7 +254,9 @@ def _targets_for(contract: Mapping[str, Any], priority: int) -> Mapping[str, str
     return dict(targets)
 
 
-def _waivers(incident: Incident, exceptions: Mapping[str, Mapping[str, Any]]) -> tuple[Waiver, ...]:
+def waivers_for(
+    incident: Incident, exceptions: Mapping[str, Mapping[str, Any]]
+) -> tuple[Waiver, ...]:
     for i, cause in enumerate(incident.causes):
         _lookup(exceptions, cause, "exception", f"causes[{i}]")
     facts: dict[str, Any] = {"priority": incident.priority}
@@ -282,7 +284,7 @@ def _lookup(table: Mapping[str, Any], key: str, kind: str, path: str) -> Any:
     raise ReferenceNotFound.at(f"no {kind} {key!r}; {fix}", path=path)
 
 
-def _duration(spec: str, path: str) -> timedelta:
+def target_duration(spec: str, path: str) -> timedelta:
     try:
         return parse_duration(spec)
     except InputError as exc:

@@ -29,6 +29,7 @@ FILE_KINDS = {
     "priorities.yaml": "priorities",
     "prices.yaml": "prices",
     "decisions.yaml": "decisions",
+    "evaluation.yaml": "evaluation",
 }
 NO_SLA_TIER = "geen-sla"
 CUSTOM_TIER = "maatwerk"
@@ -86,6 +87,12 @@ class RuleSet:
 
     def setting(self, name: str) -> Any:
         return self.settings()[name]
+
+    @property
+    def evaluation(self) -> dict[str, Any]:
+        """The settings of `sla evaluate` (rules/evaluation.yaml) as `name -> value`."""
+        settings = self.single("evaluation")["settings"]
+        return {name: entry["value"] for name, entry in settings.items()}
 
     def calendar_rules(self) -> dict[str, dict[str, Any]]:
         """The calendar rules as the decisions apply them.

@@ -32,6 +32,7 @@ KINDS = (
     "priorities",
     "prices",
     "decisions",
+    "evaluation",
     "incident",
     "ledger",
     "maintenance",

@@ -209,3 +209,12 @@ def test_validate_reports_a_misspelt_holiday_at_its_line(runner: CliRunner, tmp_
         "kantooruren.yaml:25:14: holidays.keep_open: 'Goede vrijdg' is not a holiday of NL" in out
     )
     assert "did you mean 'Goede vrijdag'?" in out
+
+
+def test_every_command_turns_errors_into_lines() -> None:
+    """Each command is wrapped so that no error, not even a bug, shows a traceback."""
+    for name, command in main.commands.items():
+        layer = command.callback
+        while layer is not None and not getattr(layer, "reports_errors", False):
+            layer = getattr(layer, "__wrapped__", None)
+        assert layer is not None, f"{name} is not wrapped in reports_errors"

@@ -1,0 +1,167 @@
+"""`sla evaluate` on a large generated export: wall time and peak memory of the whole command.
+
+Run: .venv/bin/python bench/bench_evaluate.py [N] [--profile]   (default N = 1,000,000)
+
+Generates N incidents (seeded, so every run evaluates the same file) into a temporary folder:
+priorities 1–4, reports at whole minutes on any day and hour of 2026, most with a first
+response, two in three resolved, minutes worked on most, some on site with travel time, a few
+with causes, pauses or a priority change, and one row in a thousand malformed. Then runs
+`sla evaluate advanced FILE -o OUT.csv --as-of …` in a subprocess and reports its wall time and
+peak resident memory (getrusage of the child). Targets: under 15 s and under 150 MB.
+With --profile, runs the evaluation in this process under cProfile instead (N default 100,000)
+and prints the functions with the most own time.
+"""
+
+from __future__ import annotations
+
+import cProfile
+import pstats
+import random
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import datetime, timedelta
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+HEADER = (
+    "ticket,priority,reported,first_response,resolved,on_site_arrival,pauses,causes,minutes,"
+    "work,on_site,travel_minutes,priority_history\n"
+)
+AS_OF = "2027-01-04T09:00"
+TARGET_S, TARGET_MB = 15.0, 150.0
+
+
+def _t(moment: datetime) -> str:
+    return moment.strftime("%Y-%m-%dT%H:%M")
+
+
+def generate(path: Path, n: int) -> None:
+    rng = random.Random(20261123)
+    first = datetime(2026, 1, 1)
+    span = 364 * 24 * 60
+    with path.open("w", encoding="utf-8") as out:
+        out.write(HEADER)
+        for i in range(n):
+            if i % 1000 == 999:
+                out.write(f"T-{i},5,gisteren,,,,,,abc,,,,\n")
+                continue
+            prio = rng.choice((1, 2, 2, 3, 3, 3, 4, 4))
+            # reports mostly in office hours on weekdays, some in the evening and weekend
+            day = first + timedelta(minutes=rng.randrange(span))
+            if rng.random() < 0.8:
+                day = day.replace(hour=rng.randint(9, 16))
+                if day.weekday() >= 5:
+                    day -= timedelta(days=day.weekday() - 4)
+            reported = day
+            responded = reported + timedelta(minutes=rng.randint(5, 600))
+            if not 9 <= responded.hour < 17 or responded.weekday() >= 5:  # next office hours
+                ahead = 1 if responded.weekday() < 4 else 7 - responded.weekday()
+                responded = (responded + timedelta(days=ahead)).replace(hour=9)
+            resolved = responded + timedelta(minutes=rng.randint(10, 3000))
+            cells = [f"T-{i}", str(prio), _t(reported), "", "", "", "", "", "", "", "", "", ""]
+            if rng.random() < 0.9:
+                cells[3] = _t(responded)
+                if rng.random() < 0.7:
+                    cells[4] = _t(resolved)
+            if rng.random() < 0.85:
+                cells[8] = str(rng.choice((10, 15, 20, 30, 45, 60, 90, 120)))
+                cells[9] = rng.choice(("incident",) * 8 + ("config-change", "outside-sla"))
+                if prio == 1 and rng.random() < 0.3:
+                    cells[10], cells[11] = "true", str(rng.choice((15, 30, 45)))
+                    if cells[3]:
+                        cells[5] = _t(responded + timedelta(minutes=60))
+            if rng.random() < 0.03:
+                cells[7] = rng.choice(("derde-partij", "misbruik", "overmacht"))
+            if rng.random() < 0.02 and cells[3]:
+                cells[6] = f"{_t(responded)}/{_t(responded + timedelta(minutes=90))}"
+            if rng.random() < 0.03:
+                new = rng.choice((1, 2))
+                change = reported + timedelta(minutes=rng.randint(1, 600))
+                cells[1] = ""
+                cells[12] = f"{_t(reported)}={prio};{_t(change)}={new}"
+                if cells[4] and resolved < change:
+                    cells[12] = f"{_t(reported)}={prio}"
+                    cells[1] = str(prio)
+            out.write(",".join(cells) + "\n")
+
+
+def run_cli(source: Path, target: Path) -> tuple[float, float, int]:
+    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    start = time.perf_counter()
+    done = subprocess.run(
+        [
+            sys.executable,
+            str(ROOT / "cli.py"),
+            "evaluate",
+            "advanced",
+            str(source),
+            "-o",
+            str(target),
+            "--as-of",
+            AS_OF,
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    wall = time.perf_counter() - start
+    peak_kb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    if peak_kb <= before:
+        print("note: peak memory of the child not measurable separately", file=sys.stderr)
+    if done.returncode not in (0, 1):
+        print(done.stderr[-2000:], file=sys.stderr)
+        raise SystemExit(f"sla evaluate failed with exit {done.returncode}")
+    print(done.stdout.split("\n\n")[0])
+    return wall, peak_kb / 1024, done.stderr.count("\n")
+
+
+def profile(source: Path, target: Path) -> None:
+    from engine.batch_io import evaluate_export
+    from engine.contracts import resolve_target
+    from engine.rules import load_rules
+    from engine.times import parse_time
+
+    rules = load_rules()
+    contract = resolve_target(rules, "advanced")
+    profiler = cProfile.Profile()
+    profiler.enable()
+    evaluate_export(
+        rules, contract, source, parse_time(AS_OF), output=target, on_reject=lambda p: None
+    )
+    profiler.disable()
+    pstats.Stats(profiler).sort_stats("tottime").print_stats(25)
+
+
+def main() -> None:
+    args = [a for a in sys.argv[1:] if not a.startswith("--")]
+    profiling = "--profile" in sys.argv
+    n = int(args[0]) if args else (100_000 if profiling else 1_000_000)
+    with tempfile.TemporaryDirectory() as folder:
+        source, target = Path(folder) / "incidents.csv", Path(folder) / "outcome.csv"
+        t0 = time.perf_counter()
+        generate(source, n)
+        print(
+            f"generated {n:,} incidents ({source.stat().st_size / 1e6:.0f} MB) "
+            f"in {time.perf_counter() - t0:.1f} s"
+        )
+        if profiling:
+            profile(source, target)
+            return
+        wall, peak_mb, rejected = run_cli(source, target)
+        rate = n / wall
+        print(
+            f"sla evaluate: {wall:.1f} s wall ({rate:,.0f} rows/s), peak {peak_mb:.0f} MB, "
+            f"{rejected:,} rows rejected on stderr; targets: {TARGET_S:.0f} s, {TARGET_MB:.0f} MB"
+        )
+        with target.open(encoding="utf-8") as out:
+            rows_out = sum(1 for _ in out) - 1
+        print(f"output: {rows_out:,} rows + {rejected:,} rejected = {rows_out + rejected:,}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,285 @@
+"""Evaluate a stream of export rows: one outcome per row, and a summary that stays small.
+
+- Every row read is either evaluated or rejected, never dropped: rows in = rows out + rows
+  rejected, and the summary says so.
+- A row's cost is the total of `engine.pricing.quote` for its work; a row without minutes has
+  no cost, and a row that cannot be priced (a cause that is not supported, a start with no
+  service hours, a rate the rules do not set) keeps its deadlines, gets no cost and a note.
+  Quotes are cached by the facts that decide them (priority, minutes, work kind, on site,
+  travel, causes and the service window the start falls in), so a million rows price a few
+  hundred distinct calls.
+- The summary holds counters, Decimal totals and the first `breach_list_limit` breaches
+  (rules/evaluation.yaml), whatever the number of rows.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import datetime
+from decimal import Decimal
+from zoneinfo import ZoneInfo
+
+from engine.batch_clock import BREACHED, CLOCKS, MET, ClockOutcome, Clocks, Outcome
+from engine.batch_rows import ParsedRow, RowError
+from engine.business_time import is_open
+from engine.calendars import build_calendar
+from engine.errors import Location, Problem, SlaError
+from engine.merge import EffectiveContract
+from engine.pricing import Work, quote
+from engine.pricing_aws import (
+    EVENING_WEEKEND,
+    EVENING_WEEKEND_CALENDAR,
+    OFFICE_HOURS,
+    NoService,
+    service_window,
+)
+from engine.rules import RuleSet
+from engine.times import DEFAULT_ZONE
+
+_ZERO = Decimal(0)
+
+
+@dataclass(frozen=True, slots=True)
+class RowResult:
+    """What became of one row."""
+
+    line: int
+    ticket: str
+    priority: int
+    reported: datetime
+    outcome: Outcome
+    cost: Decimal | None  # None: nothing to price (no minutes) or not priceable (see note)
+    note: str | None
+    exceptions: tuple[str, ...]
+
+    def clock(self, name: str) -> ClockOutcome:
+        found: ClockOutcome = getattr(self.outcome, name)
+        return found
+
+
+@dataclass(frozen=True, slots=True)
+class Breach:
+    """A breached target, for the summary's list."""
+
+    line: int
+    ticket: str
+    priority: int
+    target: str  # first_response, resolution, time_on_site
+    due: datetime | None
+
+
+@dataclass(frozen=True)
+class Summary:
+    """The totals of a run: counts per priority and target, per month, breaches and costs."""
+
+    rows_in: int
+    rows_out: int
+    rows_rejected: int
+    statuses: dict[tuple[int, str], Counter[str]]  # (priority, clock) -> status -> count
+    months: dict[tuple[str, int], tuple[int, int]]  # (YYYY-MM, priority) -> (met, breached)
+    breaches: tuple[Breach, ...]
+    breaches_total: int
+    cost_total: Decimal
+    cost_by_priority: dict[int, Decimal]
+    priced: int
+    not_priced: int  # rows with work that could not be priced
+    no_work: int  # rows without minutes
+    as_of: datetime
+
+    def compliance(self, priority: int | None = None, clock: str | None = None) -> Decimal | None:
+        """met / (met + breached) over the matching counts; None when there is neither."""
+        met = breached = 0
+        for (prio, name), counts in self.statuses.items():
+            if (priority is None or prio == priority) and (clock is None or name == clock):
+                met += counts[MET]
+                breached += counts[BREACHED]
+        return None if met + breached == 0 else Decimal(met) / Decimal(met + breached)
+
+    def count(self, status: str, priority: int | None = None, clock: str | None = None) -> int:
+        return sum(
+            counts[status]
+            for (prio, name), counts in self.statuses.items()
+            if (priority is None or prio == priority) and (clock is None or name == clock)
+        )
+
+
+@dataclass
+class SummaryBuilder:
+    """Accumulates row results and rejections into a `Summary`; memory stays bounded."""
+
+    breach_limit: int
+    as_of: datetime
+    zone: ZoneInfo = DEFAULT_ZONE  # months are counted in this zone
+    rows_out: int = 0
+    rows_rejected: int = 0
+    statuses: dict[tuple[int, str], Counter[str]] = field(default_factory=dict)
+    months: dict[tuple[int, int, int], list[int]] = field(default_factory=dict)
+    breaches: list[Breach] = field(default_factory=list)
+    breaches_total: int = 0
+    cost_total: Decimal = _ZERO
+    cost_by_priority: dict[int, Decimal] = field(default_factory=dict)
+    priced: int = 0
+    not_priced: int = 0
+    no_work: int = 0
+
+    def add(self, result: RowResult) -> None:
+        self.rows_out += 1
+        reported = result.reported
+        if reported.tzinfo is not self.zone:
+            reported = reported.astimezone(self.zone)
+        key = (reported.year, reported.month, result.priority)
+        month = self.months.get(key)
+        if month is None:
+            month = self.months[key] = [0, 0]
+        outcome = result.outcome
+        for name, clock in zip(
+            CLOCKS, (outcome.first_response, outcome.resolution, outcome.time_on_site), strict=True
+        ):
+            counts = self.statuses.get((clock.priority, name))
+            if counts is None:
+                counts = self.statuses[(clock.priority, name)] = Counter()
+            counts[clock.status] += 1
+            if clock.status == MET:
+                month[0] += 1
+            elif clock.status == BREACHED:
+                month[1] += 1
+                self.breaches_total += 1
+                if len(self.breaches) < self.breach_limit:
+                    self.breaches.append(
+                        Breach(result.line, result.ticket, clock.priority, name, clock.due)
+                    )
+        if result.cost is not None:
+            self.priced += 1
+            self.cost_total += result.cost
+            self.cost_by_priority[result.priority] = (
+                self.cost_by_priority.get(result.priority, _ZERO) + result.cost
+            )
+        elif result.note is not None:
+            self.not_priced += 1
+        else:
+            self.no_work += 1
+
+    def reject(self) -> None:
+        self.rows_rejected += 1
+
+    def summary(self) -> Summary:
+        return Summary(
+            rows_in=self.rows_out + self.rows_rejected,
+            rows_out=self.rows_out,
+            rows_rejected=self.rows_rejected,
+            statuses=dict(self.statuses),
+            months={
+                (f"{year:04d}-{month:02d}", prio): (met, breached)
+                for (year, month, prio), (met, breached) in self.months.items()
+            },
+            breaches=tuple(self.breaches),
+            breaches_total=self.breaches_total,
+            cost_total=self.cost_total,
+            cost_by_priority=dict(self.cost_by_priority),
+            priced=self.priced,
+            not_priced=self.not_priced,
+            no_work=self.no_work,
+            as_of=self.as_of,
+        )
+
+
+class Evaluator:
+    """Evaluates parsed rows under one contract as of one moment."""
+
+    def __init__(self, rules: RuleSet, contract: EffectiveContract, as_of: datetime) -> None:
+        self.rules = rules
+        self.contract = contract
+        self.clocks = Clocks(rules, contract, as_of)
+        self._quotes: dict[tuple[object, ...], tuple[Decimal | None, str | None]] = {}
+        # The calendars engine.pricing_aws.service_window asks, built once: it rebuilds them
+        # per call, which costs more than the rest of a row (a test keeps the two in step).
+        calendars = rules.calendar_rules()
+        office = calendars[str(contract.values["calendar"])]
+        extended = contract.values.get("extended_hours") or {}
+        evening = calendars[str(extended.get("calendar", EVENING_WEEKEND_CALENDAR))]
+        self._office = build_calendar(office)
+        self._evening = build_calendar(office, [evening])
+
+    def _window(self, moment: datetime) -> str | None:
+        """OFFICE_HOURS or EVENING_WEEKEND at `moment`, as service_window says; None: neither."""
+        if is_open(moment, self._office):
+            return OFFICE_HOURS
+        if is_open(moment, self._evening):
+            return EVENING_WEEKEND
+        return None
+
+    def evaluate(self, row: ParsedRow) -> RowResult:
+        incident = row.incident
+        outcome = self.clocks.judge(incident, row.history, row.visit)
+        cost, note = self._cost(row.work) if row.work is not None else (None, None)
+        exceptions = tuple(sorted({*outcome.waivers, *incident.causes}))
+        return RowResult(
+            row.line,
+            incident.ticket or "",
+            incident.priority,
+            incident.reported,
+            outcome,
+            cost,
+            note,
+            exceptions,
+        )
+
+    def _cost(self, work: Work) -> tuple[Decimal | None, str | None]:
+        window = self._window(work.start)
+        if window is None:
+            try:  # no service at the start: pricing says so, and when service resumes
+                window = service_window(self.rules, self.contract, work.start).kind
+            except NoService as error:
+                return None, error.problems[0].message
+        key = (
+            window,
+            work.priority,
+            work.minutes,
+            work.kind,
+            work.on_site,
+            work.travel_minutes,
+            work.causes,
+        )
+        found = self._quotes.get(key)
+        if found is None:
+            try:
+                found = (quote(self.rules, self.contract, work).total, None)
+            except SlaError as error:
+                found = (None, error.problems[0].message)
+            if len(self._quotes) < 100_000:
+                self._quotes[key] = found
+        return found
+
+
+def run(
+    rows: Iterable[ParsedRow | RowError],
+    evaluator: Evaluator,
+    summary: SummaryBuilder,
+    on_reject: Callable[[Problem], None],
+) -> Iterator[RowResult]:
+    """Evaluate each row, yielding its result; a rejected row is reported and counted."""
+    for row in rows:
+        if isinstance(row, RowError):
+            summary.reject()
+            for problem in row.problems:
+                on_reject(problem)
+            continue
+        try:
+            result = evaluator.evaluate(row)
+        except SlaError as error:
+            summary.reject()
+            for problem in error.problems:
+                on_reject(_at_row(problem, row))
+            continue
+        summary.add(result)
+        yield result
+
+
+def _at_row(problem: Problem, row: ParsedRow) -> Problem:
+    """A problem found while evaluating a row, placed at that row."""
+    if problem.location.line is not None:
+        return problem
+    where = Location(row.file, row.line, path=problem.location.path)
+    return Problem(problem.message, where)

@@ -1,0 +1,342 @@
+"""Streaming reading and writing of helpdesk exports: CSV and JSON Lines, one incident a row.
+
+- The format follows the extension: `.csv`, or `.jsonl` / `.ndjson`.
+- Rows are read one at a time and never all held, so memory stays flat however large the file.
+- Row numbers are line numbers as a person counts them in the file: in CSV the header is
+  line 1, and a record whose quoted cell spans lines is numbered by its first line.
+- A bad row becomes a `RowError` in the stream (the rest is still read); a problem with the
+  whole file (not UTF-8, an unknown or missing column in the CSV header) is an InputError.
+- Output is written to a temporary file in the output's folder and renamed over it only when
+  all rows are written: a reader never sees half a file, and a failed run leaves the old one.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+import tempfile
+from collections.abc import Callable, Iterator, Sequence
+from datetime import datetime
+from pathlib import Path
+from types import TracebackType
+from typing import IO, Any, Self
+
+from engine.batch import Evaluator, RowResult, Summary, SummaryBuilder, run
+from engine.batch_clock import CLOCKS
+from engine.batch_rows import COLUMNS, ParsedRow, RowError, RowReader
+from engine.errors import InputError, Location, Problem
+from engine.merge import EffectiveContract
+from engine.money import as_decimal_string
+from engine.rules import RuleSet
+from engine.suggest import did_you_mean
+from engine.times import format_time
+
+CSV, JSONL, HTML = "csv", "jsonl", "html"
+INPUT_FORMATS = {".csv": CSV, ".jsonl": JSONL, ".ndjson": JSONL}
+OUTPUT_FORMATS = {**INPUT_FORMATS, ".html": HTML, ".htm": HTML}
+OUTPUT_COLUMNS = (
+    "row",
+    "ticket",
+    "priority",
+    "reported",
+    *(f"{clock}_{part}" for clock in CLOCKS for part in ("target", "prio", "due", "status")),
+    "cost",
+    "exceptions",
+    "note",
+)
+
+
+def input_format(path: Path) -> str:
+    """CSV or JSONL by the extension; an InputError that says which ones otherwise."""
+    found = INPUT_FORMATS.get(path.suffix.lower())
+    if found is None:
+        raise InputError.at(
+            "unknown kind of export; name it .csv or .jsonl (JSON Lines, also .ndjson)",
+            file=str(path),
+        )
+    return found
+
+
+def output_format(path: Path) -> str:
+    found = OUTPUT_FORMATS.get(path.suffix.lower())
+    if found is None:
+        raise InputError.at(
+            "unknown kind of output; name it .csv, .jsonl (JSON Lines) or .html (a report)",
+            file=str(path),
+        )
+    return found
+
+
+def read_rows(path: Path, reader: RowReader) -> Iterator[ParsedRow | RowError]:
+    """Each row of the export parsed, or the error that rejects it, in file order."""
+    kind = input_format(path)
+    try:
+        with path.open(encoding="utf-8-sig", newline="" if kind == CSV else None) as stream:
+            if kind == CSV:
+                yield from _csv_rows(stream, reader)
+            else:
+                yield from _jsonl_rows(stream, reader)
+    except FileNotFoundError:
+        raise InputError.at("no such file; check the path", file=reader.file) from None
+    except UnicodeDecodeError as error:
+        raise InputError.at(
+            f"not UTF-8 text (byte {error.start} of a read block); save the export as UTF-8",
+            file=reader.file,
+        ) from None
+
+
+def _csv_rows(stream: IO[str], reader: RowReader) -> Iterator[ParsedRow | RowError]:
+    records = csv.reader(stream)
+    try:
+        header = [name.strip() for name in next(records)]
+    except StopIteration:
+        raise InputError.at(
+            "the file is empty; the first line names the columns", file=reader.file
+        ) from None
+    _check_header(header, reader.file)
+    width = len(header)
+    previous = records.line_num
+    while True:
+        try:
+            cells = next(records)
+        except StopIteration:
+            return
+        except csv.Error as error:
+            yield RowError(Problem(f"not CSV: {error}", Location(reader.file, previous + 1)))
+            previous = records.line_num
+            continue
+        line, previous = previous + 1, records.line_num
+        if not cells or not any(cells):
+            continue  # a blank line is no row
+        if len(cells) != width:
+            yield RowError(
+                Problem(
+                    f"{len(cells)} cells, the header has {width}; check the separators and quotes",
+                    Location(reader.file, line),
+                )
+            )
+            continue
+        try:
+            yield reader.parse(line, dict(zip(header, cells, strict=True)))
+        except RowError as error:
+            yield error
+
+
+def _check_header(header: Sequence[str], file: str) -> None:
+    problems = []
+    for index, name in enumerate(header):
+        if name not in COLUMNS:
+            problems.append(
+                Problem(
+                    f"unknown column {name!r}{did_you_mean(name, COLUMNS)}",
+                    Location(file, 1, index + 1),
+                )
+            )
+        elif name in header[:index]:
+            problems.append(Problem(f"column {name!r} appears twice", Location(file, 1, index + 1)))
+    missing = [name for name in ("ticket", "reported") if name not in header]
+    if "priority" not in header and "priority_history" not in header:
+        missing.append("priority")
+    if missing:
+        problems.append(
+            Problem(f"the header lacks the column(s) {', '.join(missing)}", Location(file, 1))
+        )
+    if problems:
+        raise InputError(problems)
+
+
+def _jsonl_rows(stream: IO[str], reader: RowReader) -> Iterator[ParsedRow | RowError]:
+    for line, text in enumerate(stream, start=1):
+        if not text.strip():
+            continue
+        try:
+            values = json.loads(text)
+        except json.JSONDecodeError as error:
+            yield RowError(
+                Problem(
+                    f"not JSON ({error.msg} at column {error.colno}); write one JSON object "
+                    "per line",
+                    Location(reader.file, line),
+                )
+            )
+            continue
+        if not isinstance(values, dict):
+            yield RowError(
+                Problem("not a JSON object; write one {...} per line", Location(reader.file, line))
+            )
+            continue
+        try:
+            yield reader.parse(line, values)
+        except RowError as error:
+            yield error
+
+
+class AtomicOutput:
+    """A text file written through a temporary file in the same folder, renamed at the end.
+
+    Use as a context manager: on success the temporary file replaces `target`; on an exception
+    it is removed and `target` is left as it was. Refuses to write over any of `inputs`.
+    """
+
+    def __init__(self, target: Path, inputs: Sequence[Path] = ()) -> None:
+        resolved = target.resolve()
+        for source in inputs:
+            if source.exists() and source.resolve() == resolved:
+                raise InputError.at(
+                    "the output would overwrite an input file; choose another output path",
+                    file=str(target),
+                )
+        if not resolved.parent.is_dir():
+            raise InputError.at(
+                "the output folder does not exist; create it first", file=str(target)
+            )
+        self.target = resolved
+        self._temporary = ""
+        self.stream: IO[str] | None = None
+
+    def __enter__(self) -> Self:
+        handle, self._temporary = tempfile.mkstemp(
+            dir=self.target.parent, prefix=f".{self.target.name}."
+        )
+        self.stream = os.fdopen(handle, "w", encoding="utf-8", newline="")
+        return self
+
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        error: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        assert self.stream is not None
+        try:
+            if kind is None:
+                self.stream.flush()
+                os.fsync(self.stream.fileno())
+            self.stream.close()
+            if kind is None:
+                os.chmod(self._temporary, 0o644)
+                os.replace(self._temporary, self.target)
+        finally:
+            if os.path.exists(self._temporary):
+                os.unlink(self._temporary)
+
+
+class RowWriter:
+    """Writes row results as CSV (a header, then one line each) or JSON Lines."""
+
+    def __init__(self, stream: IO[str], kind: str) -> None:
+        if kind not in (CSV, JSONL):
+            raise ValueError(f"rows are written as CSV or JSON Lines, not {kind}")
+        self.kind = kind
+        self._stream = stream
+        self._csv = csv.writer(stream, lineterminator="\n") if kind == CSV else None
+        if self._csv is not None:
+            self._csv.writerow(OUTPUT_COLUMNS)
+
+    def write(self, result: RowResult) -> None:
+        if self._csv is not None:
+            self._csv.writerow(csv_cells(result))
+        else:
+            self._stream.write(json.dumps(as_json(result), ensure_ascii=False))
+            self._stream.write("\n")
+
+
+def csv_cells(result: RowResult) -> list[Any]:
+    """The CSV cells of a row result, in OUTPUT_COLUMNS order."""
+    cells: list[Any] = [
+        result.line,
+        result.ticket,
+        result.priority,
+        format_time(result.reported),
+    ]
+    for clock in (
+        result.outcome.first_response,
+        result.outcome.resolution,
+        result.outcome.time_on_site,
+    ):
+        due = clock.due
+        cells += [
+            clock.target,
+            clock.priority,
+            "" if due is None else format_time(due),
+            clock.status,
+        ]
+    cells += [
+        "" if result.cost is None else as_decimal_string(result.cost),
+        ";".join(result.exceptions),
+        result.note or "",
+    ]
+    return cells
+
+
+def as_json(result: RowResult) -> dict[str, Any]:
+    """A row result as a JSON object: times with offsets, cost a decimal string or null."""
+    out: dict[str, Any] = {
+        "row": result.line,
+        "ticket": result.ticket,
+        "priority": result.priority,
+        "reported": format_time(result.reported),
+    }
+    for name in CLOCKS:
+        clock = result.clock(name)
+        out[name] = {
+            "target": clock.target,
+            "priority": clock.priority,
+            "due": None if clock.due is None else format_time(clock.due),
+            "status": clock.status,
+        }
+    out["cost"] = None if result.cost is None else as_decimal_string(result.cost)
+    out["exceptions"] = list(result.exceptions)
+    out["note"] = result.note
+    return out
+
+
+PROGRESS_EVERY = 10_000
+
+
+def evaluate_export(
+    rules: RuleSet,
+    contract: EffectiveContract,
+    source: Path,
+    as_of: datetime,
+    *,
+    output: Path | None = None,
+    on_reject: Callable[[Problem], None],
+    on_progress: Callable[[int], None] | None = None,
+    name: str | None = None,
+) -> Summary:
+    """Evaluate every row of `source`, writing row results to `output` (CSV or JSON Lines).
+
+    Rejected rows go to `on_reject` as they are met; `on_progress` is told the number of rows
+    read every PROGRESS_EVERY rows. The output is replaced only when the whole file is done.
+    """
+    reader = RowReader(name or str(source), rules.exception_rules().keys())
+    evaluator = Evaluator(rules, contract, as_of)
+    builder = SummaryBuilder(int(rules.evaluation["breach_list_limit"]), as_of)
+    results = run(read_rows(source, reader), evaluator, builder, on_reject)
+    if on_progress is not None:
+        results = _reporting(results, builder, on_progress)
+    kind = output_format(output) if output is not None else None
+    if output is not None and kind in (CSV, JSONL):
+        with AtomicOutput(output, [source]) as target:
+            assert target.stream is not None
+            writer = RowWriter(target.stream, kind)
+            for result in results:
+                writer.write(result)
+    else:
+        for _ in results:
+            pass
+    return builder.summary()
+
+
+def _reporting(
+    results: Iterator[RowResult], builder: SummaryBuilder, on_progress: Callable[[int], None]
+) -> Iterator[RowResult]:
+    next_report = PROGRESS_EVERY
+    for result in results:
+        yield result
+        done = builder.rows_out + builder.rows_rejected
+        if done >= next_report:
+            on_progress(done)
+            next_report = done + PROGRESS_EVERY

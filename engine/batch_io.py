@@ -14,13 +14,10 @@ from __future__ import annotations
 
 import csv
 import json
-import os
-import tempfile
 from collections.abc import Callable, Iterator, Sequence
 from datetime import datetime
 from pathlib import Path
-from types import TracebackType
-from typing import IO, Any, Self
+from typing import IO, Any
 
 from engine.batch import Evaluator, RowResult, Summary, SummaryBuilder, run
 from engine.batch_clock import CLOCKS
@@ -28,6 +25,7 @@ from engine.batch_rows import COLUMNS, ParsedRow, RowError, RowReader
 from engine.errors import InputError, Location, Problem
 from engine.merge import EffectiveContract
 from engine.money import as_decimal_string
+from engine.output import atomic_file
 from engine.rules import RuleSet
 from engine.suggest import did_you_mean
 from engine.times import format_time
@@ -172,56 +170,6 @@ def _jsonl_rows(stream: IO[str], reader: RowReader) -> Iterator[ParsedRow | RowE
             yield error
 
 
-class AtomicOutput:
-    """A text file written through a temporary file in the same folder, renamed at the end.
-
-    Use as a context manager: on success the temporary file replaces `target`; on an exception
-    it is removed and `target` is left as it was. Refuses to write over any of `inputs`.
-    """
-
-    def __init__(self, target: Path, inputs: Sequence[Path] = ()) -> None:
-        resolved = target.resolve()
-        for source in inputs:
-            if source.exists() and source.resolve() == resolved:
-                raise InputError.at(
-                    "the output would overwrite an input file; choose another output path",
-                    file=str(target),
-                )
-        if not resolved.parent.is_dir():
-            raise InputError.at(
-                "the output folder does not exist; create it first", file=str(target)
-            )
-        self.target = resolved
-        self._temporary = ""
-        self.stream: IO[str] | None = None
-
-    def __enter__(self) -> Self:
-        handle, self._temporary = tempfile.mkstemp(
-            dir=self.target.parent, prefix=f".{self.target.name}."
-        )
-        self.stream = os.fdopen(handle, "w", encoding="utf-8", newline="")
-        return self
-
-    def __exit__(
-        self,
-        kind: type[BaseException] | None,
-        error: BaseException | None,
-        traceback: TracebackType | None,
-    ) -> None:
-        assert self.stream is not None
-        try:
-            if kind is None:
-                self.stream.flush()
-                os.fsync(self.stream.fileno())
-            self.stream.close()
-            if kind is None:
-                os.chmod(self._temporary, 0o644)
-                os.replace(self._temporary, self.target)
-        finally:
-            if os.path.exists(self._temporary):
-                os.unlink(self._temporary)
-
-
 class RowWriter:
     """Writes row results as CSV (a header, then one line each) or JSON Lines."""
 
@@ -319,9 +267,8 @@ def evaluate_export(
         results = _reporting(results, builder, on_progress)
     kind = output_format(output) if output is not None else None
     if output is not None and kind in (CSV, JSONL):
-        with AtomicOutput(output, [source]) as target:
-            assert target.stream is not None
-            writer = RowWriter(target.stream, kind)
+        with atomic_file(output, [source]) as stream:
+            writer = RowWriter(stream, kind)
             for result in results:
                 writer.write(result)
     else:

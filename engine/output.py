@@ -4,17 +4,23 @@ from __future__ import annotations
 
 import os
 import tempfile
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import IO, Any
 
 from engine.errors import InputError
 
 
-def write_atomic(target: Path, content: str | bytes, inputs: Iterable[Path] = ()) -> None:
-    """Write `content` to `target` through a temporary file in the same folder, then rename.
+@contextmanager
+def atomic_file(
+    target: Path, inputs: Iterable[Path] = (), *, binary: bool = False
+) -> Iterator[IO[Any]]:
+    """A stream to a temporary file beside `target` that replaces `target` on success.
 
-    A reader never sees half a file, and a crash leaves the old file as it was. Refuses to
-    write over any of `inputs`.
+    A reader never sees half a file, and an error (or a crash) leaves the old file as it was:
+    the temporary file is removed. Refuses to write over any of `inputs`, and into a folder
+    that does not exist.
     """
     resolved = target.resolve()
     for source in inputs:
@@ -25,11 +31,15 @@ def write_atomic(target: Path, content: str | bytes, inputs: Iterable[Path] = ()
             )
     if not resolved.parent.is_dir():
         raise InputError.at("the output folder does not exist; create it first", file=str(target))
-    data = content.encode("utf-8") if isinstance(content, str) else content
     handle, temporary = tempfile.mkstemp(dir=resolved.parent, prefix=f".{resolved.name}.")
     try:
-        with os.fdopen(handle, "wb") as stream:
-            stream.write(data)
+        stream: IO[Any] = (
+            os.fdopen(handle, "wb")
+            if binary
+            else os.fdopen(handle, "w", encoding="utf-8", newline="")
+        )
+        with stream:
+            yield stream
             stream.flush()
             os.fsync(stream.fileno())
         os.chmod(temporary, 0o644)
@@ -37,3 +47,9 @@ def write_atomic(target: Path, content: str | bytes, inputs: Iterable[Path] = ()
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise
+
+
+def write_atomic(target: Path, content: str | bytes, inputs: Iterable[Path] = ()) -> None:
+    """Write all of `content` to `target` through `atomic_file`."""
+    with atomic_file(target, inputs, binary=isinstance(content, bytes)) as stream:
+        stream.write(content)

@@ -10,7 +10,6 @@ import pytest
 
 from engine.batch_io import (
     OUTPUT_COLUMNS,
-    AtomicOutput,
     evaluate_export,
     input_format,
     output_format,
@@ -116,30 +115,6 @@ def test_formats_by_extension() -> None:
         input_format(Path("a.xlsx"))
     with pytest.raises(InputError, match="unknown kind of output"):
         output_format(Path("a.pdf"))
-
-
-def test_atomic_output_replaces_only_when_done(tmp_path: Path) -> None:
-    target = tmp_path / "out.csv"
-    target.write_text("old\n", encoding="utf-8")
-    with pytest.raises(RuntimeError), AtomicOutput(target) as out:
-        assert out.stream is not None
-        out.stream.write("half")
-        raise RuntimeError("interrupted")
-    assert target.read_text(encoding="utf-8") == "old\n"
-    assert [p.name for p in tmp_path.iterdir()] == ["out.csv"]  # no temporary file left
-    with AtomicOutput(target) as out:
-        assert out.stream is not None
-        out.stream.write("new\n")
-    assert target.read_text(encoding="utf-8") == "new\n"
-
-
-def test_atomic_output_refuses_to_overwrite_an_input(tmp_path: Path) -> None:
-    source = tmp_path / "in.csv"
-    source.write_text(HEADER, encoding="utf-8")
-    with pytest.raises(InputError, match="would overwrite an input"):
-        AtomicOutput(source, [source])
-    with pytest.raises(InputError, match="folder does not exist"):
-        AtomicOutput(tmp_path / "nope" / "out.csv")
 
 
 @pytest.mark.parametrize("suffix", [".csv", ".jsonl"])

@@ -38,13 +38,15 @@ install: $(STAMP) ## Create .venv and install sla with pinned versions
 demo: $(STAMP) ## Run sla on the shipped rules, contracts and examples (documents in out/)
 	$(BIN)/sla validate
 	$(BIN)/sla show contracts/bakkerij-de-vries.yaml --explain
+	mkdir -p out
 	$(BIN)/sla deadline contracts/advocatenkantoor-meijer.yaml --priority 2 \
 	  --reported 2026-11-27T18:00 --first-response 2026-11-27T19:10
 	$(BIN)/sla quote contracts/jansen-installatietechniek.yaml \
 	  --incident examples/incidents/evening-printer-jansen.yaml
 	$(BIN)/sla hours examples/ledgers/jansen-strippenkaart.yaml
 	$(BIN)/sla term contracts/bakkerij-de-vries.yaml --on 2026-11-26
-	mkdir -p out
+	$(BIN)/sla evaluate contracts/advocatenkantoor-meijer.yaml examples/exports/november.csv \
+	  --as-of 2026-12-01T09:00 -o out/compliance-meijer.html
 	$(BIN)/sla render contracts/bakkerij-de-vries.yaml --doc annex --format pdf \
 	  -o out/annex-bakkerij-de-vries.pdf
 	$(BIN)/sla render contracts/jansen-installatietechniek.yaml --doc quote --format pdf \

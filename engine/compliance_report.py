@@ -18,7 +18,7 @@ from markupsafe import Markup, escape
 
 from engine.batch import Summary
 from engine.batch_clock import AT_RISK, BEST_EFFORT_STATUS, BREACHED, CLOCKS, MET, OPEN
-from engine.document_format import load_texts
+from engine.document_format import load_texts, long_date, long_datetime
 from engine.documents import render
 from engine.money import format_euros
 from engine.times import format_time
@@ -180,11 +180,11 @@ def render_html(summary: Summary, info: ReportInfo, lang: str = "nl") -> str:
         "w": w,
         "title": w["title"],
         "customer": info.contract,
-        "issued": info.issued.isoformat(),
+        "issued": long_date(info.issued, lang),
         "facts": [
             (w["facts"]["contract"], info.contract),
             (w["facts"]["export"], info.export),
-            (w["facts"]["as_of"], format_time(summary.as_of)),
+            (w["facts"]["as_of"], long_datetime(summary.as_of, lang)),
             (w["facts"]["rows"], _fill(w["rows_fact"], _row_counts(summary))),
             (w["facts"]["mode"], info.mode),
             (w["facts"]["at_risk"], percent(Decimal(info.at_risk_share), lang)),

@@ -44,7 +44,8 @@ def contract_text(number: int, rng: random.Random) -> str:
         lines += [
             "overrides:",
             "  targets:",
-            f"    P1: {{first_response: {rng.randint(1, 2)}h, resolution: {rng.randint(2, 4)}h}}",
+            # no longer than any base tier's PRIO 1 targets (2h at least), so nothing weakens
+            f"    P1: {{first_response: {rng.randint(1, 2)}h, resolution: {rng.randint(1, 2)}h}}",
             f'  rates: {{outside_sla: "{rng.randint(70, 85)}.00"}}',
         ]
     return "\n".join(lines) + "\n"

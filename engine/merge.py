@@ -53,6 +53,7 @@ class Layer:
     document: Document
     prefix: KeyPath = ()
     clause: str | None = None
+    shared: bool = True  # a rule file's layer, the same for every contract that lays it
 
     @property
     def data(self) -> Mapping[str, Any]:
@@ -95,18 +96,65 @@ class EffectiveContract:
 
 
 def lay(layers: list[Layer]) -> tuple[dict[str, Any], dict[str, Origin]]:
-    """Lay the overlays in order; later layers win. Returns values and origins."""
-    values: dict[str, Any] = {}
-    origins: dict[str, Origin] = {}
-    for layer in layers:
-        for path, value, clause in _leaves(layer.data):
-            # Every layer has the same leaf granularity, so a leaf never hides a deeper origin.
-            _put(values, path, value)
-            line, column = layer.document.positions.get((*layer.prefix, *path), (1, 1))
-            origins[format_path(path)] = Origin(
-                layer.name, layer.document.file, line, column, clause or layer.clause
-            )
+    """Lay the overlays in order; later layers win. Returns values and origins.
+
+    The leading shared layers (tier, base, add-ons) are laid once per combination and copied
+    for each contract: validating a thousand contracts lays each tier once, not a thousand
+    times.
+    """
+    count = 0
+    while count < len(layers) and layers[count].shared:
+        count += 1
+    values, origins = _laid_shared(tuple(layers[:count]))
+    for layer in layers[count:]:
+        _lay_one(layer, values, origins)
     return values, origins
+
+
+def _laid_shared(layers: tuple[Layer, ...]) -> tuple[dict[str, Any], dict[str, Origin]]:
+    key = tuple((layer.name, id(layer.document), layer.prefix) for layer in layers)
+    cached = _SHARED.get(key)
+    # The entry holds the layers, so their documents stay alive and their ids unique.
+    if cached is None or any(
+        a.document is not b.document for a, b in zip(cached[0], layers, strict=True)
+    ):
+        values: dict[str, Any] = {}
+        origins: dict[str, Origin] = {}
+        for layer in layers:
+            _lay_one(layer, values, origins)
+        cached = (layers, values, origins)
+        if len(_SHARED) < _SHARED_LIMIT:
+            _SHARED[key] = cached
+    return _copy_tree(cached[1]), dict(cached[2])
+
+
+_SHARED_LIMIT = 512
+_SHARED: dict[
+    tuple[tuple[str, int, KeyPath], ...],
+    tuple[tuple[Layer, ...], dict[str, Any], dict[str, Origin]],
+] = {}
+
+
+def _copy_tree(values: dict[str, Any]) -> dict[str, Any]:
+    """A copy whose mappings and lists are new, so laying on it leaves the cached tree as it is."""
+    return {
+        key: _copy_tree(value)
+        if isinstance(value, dict)
+        else list(value)
+        if isinstance(value, list)
+        else value
+        for key, value in values.items()
+    }
+
+
+def _lay_one(layer: Layer, values: dict[str, Any], origins: dict[str, Origin]) -> None:
+    for path, value, clause in _leaves(layer.data):
+        # Every layer has the same leaf granularity, so a leaf never hides a deeper origin.
+        _put(values, path, value)
+        line, column = layer.document.positions.get((*layer.prefix, *path), (1, 1))
+        origins[format_path(path)] = Origin(
+            layer.name, layer.document.file, line, column, clause or layer.clause
+        )
 
 
 def _leaves(data: Mapping[str, Any]) -> Iterator[tuple[KeyPath, Any, str | None]]:
@@ -211,7 +259,7 @@ def effective_for_contract(
                 )
             )
         else:
-            layers.append(Layer("overrides", contract, ("overrides",)))
+            layers.append(Layer("overrides", contract, ("overrides",), shared=False))
             problems.extend(_calendar_problems(rules, contract))
     if problems:
         raise ValidationError(problems)

@@ -82,3 +82,23 @@ def test_base_cannot_be_maatwerk_or_geen_sla(rules: RuleSet) -> None:
     )
     with pytest.raises(ValidationError, match="cannot be based on 'geen-sla'"):
         effective_for_contract(rules, document)
+
+
+def test_laying_a_contract_leaves_the_shared_tier_layers_untouched(rules: RuleSet) -> None:
+    """Tier layers are laid once and shared; a contract's overrides must not leak into them."""
+    text = (
+        b"customer: X\ntier: maatwerk\nbase: advanced\nstart: 2026-01-01\nperiod_months: 12\n"
+        b"overrides:\n  targets:\n    P1: {first_response: 1h}\n  rates: {outside_sla: '70.00'}\n"
+    )
+    first = effective_for_contract(rules, parse_yaml(text, "a.yaml"))
+    plain = effective_for_contract(
+        rules,
+        parse_yaml(
+            b"customer: Z\ntier: maatwerk\nbase: advanced\nstart: 2026-01-01\nperiod_months: 12\n",
+            "b.yaml",
+        ),
+    )
+    assert first.values["targets"]["P1"]["first_response"] == "1h"
+    assert plain.values["targets"]["P1"]["first_response"] == "4h"
+    assert plain.values["rates"]["outside_sla"] == "90.00"
+    assert plain.origins["rates.outside_sla"].layer == "base:advanced"

@@ -14,8 +14,6 @@ from typing import Any, TypeVar
 import click
 
 from engine import (
-    batch_io,
-    compliance_report,
     contract_builder,
     contract_diff,
     contract_view,
@@ -814,6 +812,8 @@ def evaluate_command(
     """
     rules = rules_of(context)
     contract = resolve_target(rules, target, addons)
+    from engine import batch_io, compliance_report  # only this command needs the batch stack
+
     kind = batch_io.output_format(output) if output is not None else None
     moment = as_of or datetime.now(DEFAULT_ZONE)
     stderr = sys.stderr

@@ -119,14 +119,20 @@ class RuleSet:
 
 
 def load_rules(rules_dir: Path = RULES_DIR) -> RuleSet:
-    """Load and check every rule file; raise ValidationError listing every problem found."""
-    rules, problems = collect_rules(rules_dir)
+    """Load and check every rule file; raise ValidationError listing every problem found.
+
+    The calendars are not built here (the holiday tables cost a noticeable part of a second):
+    a command that needs the clock builds them then, and `sla validate` builds them to check.
+    """
+    rules, problems = collect_rules(rules_dir, build_calendars=False)
     if problems:
         raise ValidationError(problems)
     return rules
 
 
-def collect_rules(rules_dir: Path) -> tuple[RuleSet, list[Problem]]:
+def collect_rules(
+    rules_dir: Path, *, build_calendars: bool = True
+) -> tuple[RuleSet, list[Problem]]:
     """Load what can be loaded, and every problem found on the way."""
     rules = RuleSet(rules_dir)
     problems: list[Problem] = []
@@ -159,6 +165,8 @@ def collect_rules(rules_dir: Path) -> tuple[RuleSet, list[Problem]]:
             problems.append(Problem(f"the rules have no {kind}.yaml", Location(str(rules_dir))))
     if not problems:
         problems.extend(_cross_file_problems(rules))
+    if not problems and build_calendars:
+        problems.extend(_calendar_build_problems(rules))
     return rules, problems
 
 
@@ -218,8 +226,6 @@ def _cross_file_problems(rules: RuleSet) -> list[Problem]:
                 )
             )
     problems.extend(_decision_problems(rules))
-    if not problems:
-        problems.extend(_calendar_build_problems(rules))
     return problems
 
 

@@ -21,12 +21,13 @@ from datetime import datetime
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
-from engine.batch_clock import BREACHED, CLOCKS, MET, ClockOutcome, Clocks, Outcome
-from engine.batch_rows import ParsedRow, RowError
-from engine.business_time import is_open
+from engine.batch_clock import BREACHED, CLOCKS, MET, ClockOutcome, Clocks, EpochClock, Outcome
+from engine.batch_rows import EpochWork, ParsedRow, RowError
+from engine.business_time import is_open, is_open_epoch
 from engine.calendars import build_calendar
 from engine.errors import Location, Problem, SlaError
 from engine.merge import EffectiveContract
+from engine.money import as_decimal_string
 from engine.pricing import Work, quote
 from engine.pricing_aws import (
     EVENING_WEEKEND,
@@ -123,6 +124,53 @@ class SummaryBuilder:
     priced: int = 0
     not_priced: int = 0
     no_work: int = 0
+    # Rows added by add_epoch, counted by what decides their counts (month, priorities and
+    # statuses) and spread over `statuses` and `months` by summary().
+    tally: dict[tuple[str, int, int, str, int, str, int, str], int] = field(default_factory=dict)
+
+    def add_epoch(
+        self,
+        line: int,
+        ticket: str,
+        priority: int,
+        month: str,
+        clocks: tuple[EpochClock, EpochClock, EpochClock],
+        zone: ZoneInfo,
+        cost: Decimal | None,
+        note: str | None,
+    ) -> None:
+        """`add` for a row judged in epoch seconds: `month` is `YYYY-MM` of the report in
+        this builder's zone, `zone` the one due times are given in."""
+        self.rows_out += 1
+        first, resolution, on_site = clocks
+        key = (
+            month,
+            priority,
+            first[1],
+            first[3],
+            resolution[1],
+            resolution[3],
+            on_site[1],
+            on_site[3],
+        )
+        tally = self.tally
+        tally[key] = tally.get(key, 0) + 1
+        if BREACHED in (first[3], resolution[3], on_site[3]):
+            for name, clock in zip(CLOCKS, clocks, strict=True):
+                if clock[3] == BREACHED:
+                    self.breaches_total += 1
+                    if len(self.breaches) < self.breach_limit:
+                        due = clock[2]
+                        when = None if due is None else datetime.fromtimestamp(due, zone)
+                        self.breaches.append(Breach(line, ticket, clock[1], name, when))
+        if cost is not None:
+            self.priced += 1
+            self.cost_total += cost
+            self.cost_by_priority[priority] = self.cost_by_priority.get(priority, _ZERO) + cost
+        elif note is not None:
+            self.not_priced += 1
+        else:
+            self.no_work += 1
 
     def add(self, result: RowResult) -> None:
         self.rows_out += 1
@@ -165,14 +213,24 @@ class SummaryBuilder:
         self.rows_rejected += 1
 
     def summary(self) -> Summary:
+        statuses = {key: Counter(counts) for key, counts in self.statuses.items()}
+        months = {key: list(counts) for key, counts in self.months.items()}
+        for (month, priority, p1, s1, p2, s2, p3, s3), count in self.tally.items():
+            counts = months.setdefault((int(month[:4]), int(month[5:7]), priority), [0, 0])
+            for name, prio, status in zip(CLOCKS, (p1, p2, p3), (s1, s2, s3), strict=True):
+                statuses.setdefault((prio, name), Counter())[status] += count
+                if status == MET:
+                    counts[0] += count
+                elif status == BREACHED:
+                    counts[1] += count
         return Summary(
             rows_in=self.rows_out + self.rows_rejected,
             rows_out=self.rows_out,
             rows_rejected=self.rows_rejected,
-            statuses=dict(self.statuses),
+            statuses=statuses,
             months={
                 (f"{year:04d}-{month:02d}", prio): (met, breached)
-                for (year, month, prio), (met, breached) in self.months.items()
+                for (year, month, prio), (met, breached) in months.items()
             },
             breaches=tuple(self.breaches),
             breaches_total=self.breaches_total,
@@ -193,6 +251,7 @@ class Evaluator:
         self.contract = contract
         self.clocks = Clocks(rules, contract, as_of)
         self._quotes: dict[tuple[object, ...], tuple[Decimal | None, str | None]] = {}
+        self._priced: dict[tuple[object, ...], tuple[Decimal | None, str | None, str]] = {}
         # The calendars engine.pricing_aws.service_window asks, built once: it rebuilds them
         # per call, which costs more than the rest of a row (a test keeps the two in step).
         calendars = rules.calendar_rules()
@@ -225,6 +284,47 @@ class Evaluator:
             note,
             exceptions,
         )
+
+    def cost_epoch(
+        self,
+        priority: int,
+        causes: tuple[str, ...],
+        work: EpochWork,
+        start: int,
+        ticket: str,
+        zone: ZoneInfo,
+    ) -> tuple[Decimal | None, str | None, str]:
+        """`_cost` of a row read in epoch seconds (`start` of the work, a local time in
+        `zone`), with the cost as the output writes it ("" for none)."""
+        minutes, kind, on_site, travel = work
+        if is_open_epoch(start, self._office):
+            window = OFFICE_HOURS
+        elif is_open_epoch(start, self._evening):
+            window = EVENING_WEEKEND
+        else:
+            cost, note = self._cost(self._work(priority, causes, work, start, ticket, zone))
+            return cost, note, "" if cost is None else as_decimal_string(cost)
+        key = (window, priority, minutes, kind, on_site, travel, causes)
+        found = self._priced.get(key)
+        if found is None:
+            cost, note = self._cost(self._work(priority, causes, work, start, ticket, zone))
+            found = (cost, note, "" if cost is None else as_decimal_string(cost))
+            if key in self._quotes:  # what _cost keeps, so the same rows are quoted afresh
+                self._priced[key] = found
+        return found
+
+    @staticmethod
+    def _work(
+        priority: int,
+        causes: tuple[str, ...],
+        work: EpochWork,
+        start: int,
+        ticket: str,
+        zone: ZoneInfo,
+    ) -> Work:
+        minutes, kind, on_site, travel = work
+        moment = datetime.fromtimestamp(start, zone)
+        return Work(priority, moment, minutes, kind, on_site, travel, causes, ticket)
 
     def _cost(self, work: Work) -> tuple[Decimal | None, str | None]:
         window = self._window(work.start)

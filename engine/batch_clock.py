@@ -32,14 +32,15 @@ This is engine.deadlines for many rows at once, plus a status as of a moment (`-
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from fractions import Fraction
+from typing import NamedTuple, TypeVar
 
 from engine.batch_rows import Change
-from engine.business_time import Calendar
+from engine.business_time import Calendar, deadline_epoch, due_and_used, elapsed_epoch
 from engine.deadlines import (
     BEST_EFFORT,
     NOT_APPLICABLE,
@@ -68,6 +69,8 @@ MET, BREACHED, AT_RISK, OPEN, BEST_EFFORT_STATUS, NOT_APPLICABLE_STATUS = (
 STATUSES = (MET, BREACHED, AT_RISK, OPEN, BEST_EFFORT_STATUS, NOT_APPLICABLE_STATUS)
 MODES = ("recompute", "carry_over")
 _ZERO = timedelta(0)
+_SECOND = timedelta(seconds=1)
+_US = 1_000_000
 
 
 @dataclass(frozen=True, slots=True)
@@ -103,6 +106,25 @@ class _Profile:
     waivers: tuple[str, ...]
 
 
+EpochClock = tuple[str, int, int | None, str]
+"""A clock judged in epoch seconds: target as written, priority, due (epoch second), status."""
+
+
+class _Plan(NamedTuple):
+    """A profile for the integer path: per clock (in CLOCKS order) its limit in seconds and
+    at-risk threshold in microseconds, or the fixed outcome of a clock without a due time."""
+
+    priority: int
+    calendar: Calendar
+    specs: tuple[str, str, str]  # the targets as the rules write them
+    limits: tuple[int, int, int]
+    at_risk: tuple[int, int, int]
+    fixed: tuple[EpochClock | None, EpochClock | None, EpochClock | None]
+    no_visit: EpochClock  # time on site when no engineer had to come
+    waivers: tuple[str, ...]
+    exceptions: tuple[str, ...]  # RowResult.exceptions of a row with these causes
+
+
 class Clocks:
     """Judges the clocks of incidents under one contract as of one moment."""
 
@@ -130,6 +152,17 @@ class Clocks:
         self._profiles: dict[tuple[int, tuple[str, ...]], _Profile] = {}
         for priority in (1, 2, 3, 4):  # a contract problem fails once, before any row
             self.profile(priority, ())
+        self._plans: dict[tuple[int, tuple[str, ...]], _Plan] = {}
+        self._as_of_s, self._as_of_us = divmod((as_of - _EPOCH) // timedelta(microseconds=1), _US)
+        zones = {self.profile(priority, ()).calendar.zone for priority in (1, 2, 3, 4)}
+        self.zone = next(iter(zones))
+        # The integer path needs whole-second targets and one zone for every due time.
+        self._plain = {priority: self.plan(priority, ()) for priority in (1, 2, 3, 4)}
+        self.epoch_ready = len(zones) == 1 and all(
+            not limit % _SECOND
+            for priority in (1, 2, 3, 4)
+            for limit in self.profile(priority, ()).limits.values()
+        )
 
     def profile(self, priority: int, causes: tuple[str, ...]) -> _Profile:
         key = (priority, causes)
@@ -161,6 +194,177 @@ class Clocks:
         return _Profile(
             priority, calendar, PausedClock(calendar, ()), specs, limits, at_risk, waivers
         )
+
+    def plan(self, priority: int, causes: tuple[str, ...]) -> _Plan:
+        """`profile` for the integer path (epoch_ready must be true)."""
+        key = (priority, causes)
+        found = self._plans.get(key)
+        if found is None:
+            profile = self.profile(priority, causes)
+            fixed: list[EpochClock | None] = []
+            for name in CLOCKS:
+                spec = profile.specs.get(name, NOT_APPLICABLE)
+                if spec == NOT_APPLICABLE:
+                    fixed.append((spec, priority, None, NOT_APPLICABLE_STATUS))
+                elif spec == BEST_EFFORT or profile.waivers:
+                    fixed.append((spec, priority, None, BEST_EFFORT_STATUS))
+                else:
+                    fixed.append(None)
+            zero = timedelta(0)
+            found = self._plans[key] = _Plan(
+                priority,
+                profile.calendar,
+                _three(profile.specs.get(name, NOT_APPLICABLE) for name in CLOCKS),
+                _three(profile.limits.get(name, zero) // _SECOND for name in CLOCKS),
+                _three(profile.at_risk.get(name, zero) // _MICROSECOND for name in CLOCKS),
+                (fixed[0], fixed[1], fixed[2]),
+                (
+                    profile.specs.get("time_on_site", NOT_APPLICABLE),
+                    priority,
+                    None,
+                    NOT_APPLICABLE_STATUS,
+                ),
+                profile.waivers,
+                tuple(sorted({*profile.waivers, *causes})),
+            )
+        return found
+
+    def judge_epoch(
+        self,
+        priority: int,
+        causes: tuple[str, ...],
+        reported: int,
+        first_response: int | None,
+        resolved: int | None,
+        on_site: int | None,
+        visit: bool,
+        pauses: tuple[tuple[int, int], ...] = (),
+        history: tuple[tuple[int, int], ...] = (),
+    ) -> tuple[EpochClock, EpochClock, EpochClock, _Plan]:
+        """`judge` with every instant in epoch seconds: the three clocks and the final plan.
+
+        `pauses` as written (they are merged here), `history` (at, priority) pairs as
+        ParsedRow.history has them. Same results as `judge`, computed without datetimes.
+        """
+        final = self._plain[priority] if not causes else self.plan(priority, causes)
+        if pauses:
+            pauses = merge_pauses(pauses)
+        if not pauses and not history:  # the common row, written out
+            first = self._single(final, 0, reported, first_response)
+        else:
+            first = self._clock_epoch(
+                0,
+                self._epoch_pieces(priority, causes, history, reported, first_response),
+                pauses,
+                reported,
+                first_response,
+            )
+        if self.resolution_start == "first_response" and first_response is not None:
+            start = first_response
+        elif self.resolution_start == "first_response" and first[2] is not None:
+            start = first[2]
+        else:
+            start = reported
+        if not pauses and not history:
+            resolution = self._single(final, 1, start, resolved)
+            if visit or on_site is not None:
+                on_site_clock = self._single(final, 2, reported, on_site)
+            else:
+                on_site_clock = final.no_visit
+            return first, resolution, on_site_clock, final
+        resolution = self._clock_epoch(
+            1,
+            self._epoch_pieces(priority, causes, history, start, resolved),
+            pauses,
+            start,
+            resolved,
+        )
+        if visit or on_site is not None:
+            on_site_clock = self._clock_epoch(
+                2,
+                self._epoch_pieces(priority, causes, history, reported, on_site),
+                pauses,
+                reported,
+                on_site,
+            )
+        else:
+            on_site_clock = final.no_visit
+        return first, resolution, on_site_clock, final
+
+    def _single(self, plan: _Plan, index: int, start: int, actual: int | None) -> EpochClock:
+        """One clock on one calendar without pauses: `_clock_epoch` for the common row."""
+        fixed = plan.fixed[index]
+        if fixed is not None:
+            return fixed
+        calendar, limit = plan.calendar, plan.limits[index]
+        if actual is not None:
+            due, used = due_and_used(start, limit, actual, calendar)
+            return (plan.specs[index], plan.priority, due, MET if used <= limit else BREACHED)
+        as_of, micro = self._as_of_s, self._as_of_us
+        due, used = due_and_used(start, limit, as_of, calendar)
+        used *= _US
+        if micro:  # every bound is a whole second: time counts at one rate up to as_of + 1
+            used += (elapsed_epoch(start, as_of + 1, calendar) * _US - used) // _US * micro
+        return (plan.specs[index], plan.priority, due, self._open_status(plan, index, used))
+
+    def _open_status(self, plan: _Plan, index: int, used_us: int) -> str:
+        if used_us > plan.limits[index] * _US:
+            return BREACHED
+        if used_us >= plan.at_risk[index]:
+            return AT_RISK
+        return OPEN
+
+    def _epoch_pieces(
+        self,
+        priority: int,
+        causes: tuple[str, ...],
+        history: tuple[tuple[int, int], ...],
+        start: int,
+        actual: int | None,
+    ) -> list[tuple[int, _Plan]]:
+        """`_pieces` in epoch seconds."""
+        if not history:
+            seen: Sequence[tuple[int, int]] = ()
+            last = priority
+        else:
+            seen = [history[0], *(c for c in history[1:] if actual is None or c[0] < actual)]
+            last = seen[-1][1]
+        if self.mode == "recompute" or len(seen) < 2:
+            return [(start, self.plan(last, causes))]
+        pieces: list[tuple[int, _Plan]] = []
+        for at, changed in seen:
+            plan = self.plan(changed, causes)
+            if at <= start:
+                pieces = [(start, plan)]
+            else:
+                pieces.append((at, plan))
+        return pieces
+
+    def _clock_epoch(
+        self,
+        index: int,
+        pieces: list[tuple[int, _Plan]],
+        pauses: tuple[tuple[int, int], ...],
+        start: int,
+        actual: int | None,
+    ) -> EpochClock:
+        """`_judge` in epoch seconds."""
+        plan = pieces[-1][1]
+        fixed = plan.fixed[index]
+        if fixed is not None:
+            return fixed
+        limit = plan.limits[index]
+        due = _due_epoch(pieces, pauses, limit)
+        spec = plan.specs[index]
+        if actual is not None:
+            met = _used_epoch(pieces, pauses, actual) <= limit
+            return (spec, plan.priority, due, MET if met else BREACHED)
+        # Every bound is a whole second, so time counts at one rate (0 or 1) from as_of_s to
+        # as_of_s + 1: the microseconds of as_of add that rate times themselves.
+        as_of, micro = self._as_of_s, self._as_of_us
+        used = _used_epoch(pieces, pauses, as_of)
+        rate = _used_epoch(pieces, pauses, as_of + 1) - used if micro else 0
+        return (spec, plan.priority, due, self._open_status(plan, index, used * _US + rate * micro))
 
     def judge(
         self, incident: Incident, history: Sequence[Change] = (), visit: bool = True
@@ -279,4 +483,69 @@ def _used(pieces: list[tuple[datetime, _Profile, PausedClock]], until: datetime)
             break
         end = pieces[index + 1][0] if index + 1 < len(pieces) else until
         used += clock.elapsed(at, min(end, until))
+    return used
+
+
+_T = TypeVar("_T")
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+_MICROSECOND = timedelta(microseconds=1)
+
+
+def _three(values: Iterable[_T]) -> tuple[_T, _T, _T]:
+    first, second, third = values
+    return first, second, third
+
+
+def _paused_elapsed(
+    calendar: Calendar, pauses: tuple[tuple[int, int], ...], start: int, end: int
+) -> int:
+    """PausedClock.elapsed in epoch seconds."""
+    used = elapsed_epoch(start, end, calendar)
+    for p_start, p_end in pauses:
+        used -= elapsed_epoch(max(start, p_start), min(end, p_end), calendar)
+    return used
+
+
+def _paused_deadline(
+    calendar: Calendar, pauses: tuple[tuple[int, int], ...], start: int, duration: int
+) -> int:
+    """PausedClock.deadline in epoch seconds."""
+    remaining, cursor = duration, start
+    for p_start, p_end in pauses:
+        if p_end <= cursor:
+            continue
+        if p_start > cursor:
+            available = elapsed_epoch(cursor, p_start, calendar)
+            if available and available >= remaining:
+                return deadline_epoch(cursor, remaining, calendar)
+            remaining -= available
+        cursor = p_end
+    return deadline_epoch(cursor, remaining, calendar)
+
+
+def _due_epoch(
+    pieces: list[tuple[int, _Plan]], pauses: tuple[tuple[int, int], ...], limit: int
+) -> int:
+    """`_due` in epoch seconds."""
+    remaining = limit
+    for index in range(len(pieces) - 1):
+        at, plan = pieces[index]
+        available = _paused_elapsed(plan.calendar, pauses, at, pieces[index + 1][0])
+        if available and available >= remaining:
+            return _paused_deadline(plan.calendar, pauses, at, remaining)
+        remaining -= available
+    at, plan = pieces[-1]
+    return _paused_deadline(plan.calendar, pauses, at, remaining)
+
+
+def _used_epoch(
+    pieces: list[tuple[int, _Plan]], pauses: tuple[tuple[int, int], ...], until: int
+) -> int:
+    """`_used` in epoch seconds."""
+    used = 0
+    for index, (at, plan) in enumerate(pieces):
+        if at >= until:
+            break
+        end = pieces[index + 1][0] if index + 1 < len(pieces) else until
+        used += _paused_elapsed(plan.calendar, pauses, at, min(end, until))
     return used

@@ -15,6 +15,7 @@ from __future__ import annotations
 import csv
 import json
 from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
 from typing import IO, Any
@@ -22,13 +23,13 @@ from typing import IO, Any
 from engine.batch import Evaluator, RowResult, Summary, SummaryBuilder, run
 from engine.batch_clock import CLOCKS
 from engine.batch_rows import COLUMNS, ParsedRow, RowError, RowReader
-from engine.errors import InputError, Location, Problem
+from engine.errors import InputError, Location, Problem, SlaError
 from engine.merge import EffectiveContract
 from engine.money import as_decimal_string
 from engine.output import atomic_file
 from engine.rules import RuleSet
 from engine.suggest import did_you_mean
-from engine.times import format_time
+from engine.times import EpochTimes, format_time
 
 CSV, JSONL, HTML = "csv", "jsonl", "html"
 INPUT_FORMATS = {".csv": CSV, ".jsonl": JSONL, ".ndjson": JSONL}
@@ -69,31 +70,59 @@ def output_format(path: Path) -> str:
 def read_rows(path: Path, reader: RowReader) -> Iterator[ParsedRow | RowError]:
     """Each row of the export parsed, or the error that rejects it, in file order."""
     kind = input_format(path)
+    with _opened(path, reader.file, kind) as stream:
+        if kind == CSV:
+            yield from _csv_rows(stream, reader)
+        else:
+            yield from _jsonl_rows(stream, reader)
+
+
+@contextmanager
+def _opened(path: Path, file: str, kind: str) -> Iterator[IO[str]]:
+    """The export open for reading; a missing file or one that is not UTF-8 (found while
+    reading it, inside the with block) is an InputError."""
     try:
         with path.open(encoding="utf-8-sig", newline="" if kind == CSV else None) as stream:
-            if kind == CSV:
-                yield from _csv_rows(stream, reader)
-            else:
-                yield from _jsonl_rows(stream, reader)
+            yield stream
     except FileNotFoundError:
-        raise InputError.at("no such file; check the path", file=reader.file) from None
+        raise InputError.at("no such file; check the path", file=file) from None
     except UnicodeDecodeError as error:
         raise InputError.at(
             f"not UTF-8 text (byte {error.start} of a read block); save the export as UTF-8",
-            file=reader.file,
+            file=file,
         ) from None
 
 
 def _csv_rows(stream: IO[str], reader: RowReader) -> Iterator[ParsedRow | RowError]:
+    header, records = _csv_records(stream, reader.file)
+    for record in records:
+        if isinstance(record, RowError):
+            yield record
+            continue
+        line, cells = record
+        try:
+            yield reader.parse(line, dict(zip(header, cells, strict=True)))
+        except RowError as error:
+            yield error
+
+
+def _csv_records(
+    stream: IO[str], file: str
+) -> tuple[list[str], Iterator[tuple[int, list[str]] | RowError]]:
+    """The header (checked) and each record with its line number, or the error that rejects
+    it; blank lines are left out."""
     records = csv.reader(stream)
     try:
         header = [name.strip() for name in next(records)]
     except StopIteration:
         raise InputError.at(
-            "the file is empty; the first line names the columns", file=reader.file
+            "the file is empty; the first line names the columns", file=file
         ) from None
-    _check_header(header, reader.file)
-    width = len(header)
+    _check_header(header, file)
+    return header, _records(records, len(header), file)
+
+
+def _records(records: Any, width: int, file: str) -> Iterator[tuple[int, list[str]] | RowError]:
     previous = records.line_num
     while True:
         try:
@@ -101,7 +130,7 @@ def _csv_rows(stream: IO[str], reader: RowReader) -> Iterator[ParsedRow | RowErr
         except StopIteration:
             return
         except csv.Error as error:
-            yield RowError(Problem(f"not CSV: {error}", Location(reader.file, previous + 1)))
+            yield RowError(Problem(f"not CSV: {error}", Location(file, previous + 1)))
             previous = records.line_num
             continue
         line, previous = previous + 1, records.line_num
@@ -111,14 +140,11 @@ def _csv_rows(stream: IO[str], reader: RowReader) -> Iterator[ParsedRow | RowErr
             yield RowError(
                 Problem(
                     f"{len(cells)} cells, the header has {width}; check the separators and quotes",
-                    Location(reader.file, line),
+                    Location(file, line),
                 )
             )
             continue
-        try:
-            yield reader.parse(line, dict(zip(header, cells, strict=True)))
-        except RowError as error:
-            yield error
+        yield line, cells
 
 
 def _check_header(header: Sequence[str], file: str) -> None:
@@ -181,6 +207,11 @@ class RowWriter:
         self._csv = csv.writer(stream, lineterminator="\n") if kind == CSV else None
         if self._csv is not None:
             self._csv.writerow(OUTPUT_COLUMNS)
+
+    def row(self, cells: list[Any]) -> None:
+        """One row of CSV cells (OUTPUT_COLUMNS), as `write` writes a result's."""
+        assert self._csv is not None
+        self._csv.writerow(cells)
 
     def write(self, result: RowResult) -> None:
         if self._csv is not None:
@@ -262,10 +293,23 @@ def evaluate_export(
     reader = RowReader(name or str(source), rules.exception_rules().keys())
     evaluator = Evaluator(rules, contract, as_of)
     builder = SummaryBuilder(int(rules.evaluation["breach_list_limit"]), as_of)
+    kind = output_format(output) if output is not None else None
+    if (
+        input_format(source) == CSV
+        and kind in (CSV, None)
+        and evaluator.clocks.epoch_ready
+        and reader.zone is builder.zone
+    ):
+        if output is None:
+            _evaluate_csv(source, reader, evaluator, builder, on_reject, on_progress, None)
+        else:
+            with atomic_file(output, [source]) as stream:
+                writer = RowWriter(stream, CSV)
+                _evaluate_csv(source, reader, evaluator, builder, on_reject, on_progress, writer)
+        return builder.summary()
     results = run(read_rows(source, reader), evaluator, builder, on_reject)
     if on_progress is not None:
         results = _reporting(results, builder, on_progress)
-    kind = output_format(output) if output is not None else None
     if output is not None and kind in (CSV, JSONL):
         with atomic_file(output, [source]) as stream:
             writer = RowWriter(stream, kind)
@@ -287,3 +331,120 @@ def _reporting(
         if done >= next_report:
             on_progress(done)
             next_report = done + PROGRESS_EVERY
+
+
+def _evaluate_csv(
+    source: Path,
+    reader: RowReader,
+    evaluator: Evaluator,
+    builder: SummaryBuilder,
+    on_reject: Callable[[Problem], None],
+    on_progress: Callable[[int], None] | None,
+    writer: RowWriter | None,
+) -> None:
+    """evaluate_export for a CSV export, written as CSV or not at all.
+
+    Each row the reader takes in epoch seconds (RowReader.epoch_row: plain cells, every check
+    passed) is judged, priced, counted and written without a datetime; any other row takes
+    the general path (parse, evaluate, add, write) exactly as `run` does. The output is the
+    same byte for byte (tests/test_batch_io.py checks it on generated rows).
+    """
+    clocks = evaluator.clocks
+    zone = clocks.zone
+    reported_text = reader.epochs.write
+    due_text = reader.epochs.write if zone is reader.zone else EpochTimes(zone).write
+    write = writer.row if writer is not None else None
+    judge, cost_of, add = clocks.judge_epoch, evaluator.cost_epoch, builder.add_epoch
+    next_report = PROGRESS_EVERY
+    with _opened(source, reader.file, CSV) as stream:
+        header, records = _csv_records(stream, reader.file)
+        columns = reader.columns(header)
+        for record in records:
+            if isinstance(record, RowError):
+                builder.reject()
+                for problem in record.problems:
+                    on_reject(problem)
+                continue
+            line, cells = record
+            row = reader.epoch_row(cells, columns)
+            if row is not None:
+                ticket, priority, causes, reported, first, resolved, arrival, start = row[:8]
+                try:
+                    judged = judge(
+                        priority, causes, reported, first, resolved, arrival, row[11], *row[8:10]
+                    )
+                except SlaError:
+                    row = None
+            if row is None:
+                if not _general(
+                    line,
+                    dict(zip(header, cells, strict=False)),
+                    reader,
+                    evaluator,
+                    builder,
+                    on_reject,
+                    writer,
+                ):
+                    continue
+            else:
+                work = row[10]
+                if work is None:
+                    cost, note, cost_cell = None, None, ""
+                else:
+                    cost, note, cost_cell = cost_of(priority, causes, work, start, ticket, zone)
+                when = reported_text(reported)
+                fr, res, site, plan = judged
+                add(line, ticket, priority, when[:7], (fr, res, site), zone, cost, note)
+                if write is not None:
+                    write(
+                        [
+                            line,
+                            ticket,
+                            priority,
+                            when,
+                            fr[0],
+                            fr[1],
+                            "" if fr[2] is None else due_text(fr[2]),
+                            fr[3],
+                            res[0],
+                            res[1],
+                            "" if res[2] is None else due_text(res[2]),
+                            res[3],
+                            site[0],
+                            site[1],
+                            "" if site[2] is None else due_text(site[2]),
+                            site[3],
+                            cost_cell,
+                            ";".join(plan.exceptions),
+                            note or "",
+                        ]
+                    )
+            if on_progress is not None:
+                done = builder.rows_out + builder.rows_rejected
+                if done >= next_report:
+                    on_progress(done)
+                    next_report = done + PROGRESS_EVERY
+
+
+def _general(
+    line: int,
+    values: dict[str, str],
+    reader: RowReader,
+    evaluator: Evaluator,
+    builder: SummaryBuilder,
+    on_reject: Callable[[Problem], None],
+    writer: RowWriter | None,
+) -> bool:
+    """One row the way `run` takes it; whether it was evaluated (else rejected)."""
+    try:
+        row = reader.parse(line, values)
+    except RowError as error:
+        builder.reject()
+        for problem in error.problems:
+            on_reject(problem)
+        return False
+    for result in run([row], evaluator, builder, on_reject):
+        if writer is not None:
+            writer.write(result)
+        return True
+    return False

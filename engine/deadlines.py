@@ -17,11 +17,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from difflib import get_close_matches
-from typing import Any
+from typing import Any, TypeVar
 
 from engine.business_time import Calendar, Segment, deadline, elapsed, next_opening, open_segments
 from engine.calendars import build_calendar
@@ -29,6 +29,7 @@ from engine.durations import parse_duration
 from engine.errors import InputError, ReferenceNotFound, ValidationError
 
 NOT_APPLICABLE, BEST_EFFORT = "not_applicable", "best_effort"
+_Instant = TypeVar("_Instant", datetime, int)
 RESOLUTION_BASES = {"first_response", "reported"}
 
 
@@ -202,9 +203,11 @@ class PausedClock:
 
 
 def merge_pauses(
-    pauses: tuple[tuple[datetime, datetime], ...],
-) -> tuple[tuple[datetime, datetime], ...]:
-    merged: list[tuple[datetime, datetime]] = []
+    pauses: Iterable[tuple[_Instant, _Instant]],
+) -> tuple[tuple[_Instant, _Instant], ...]:
+    """Pauses sorted, with overlapping ones joined, so no paused time counts twice; the same
+    for aware datetimes and for epoch seconds (batch evaluation)."""
+    merged: list[tuple[_Instant, _Instant]] = []
     for start, end in sorted(pauses):
         if merged and start <= merged[-1][1]:
             merged[-1] = (merged[-1][0], max(end, merged[-1][1]))

@@ -10,7 +10,7 @@ fall-back) is refused, because guessing would move a deadline by an hour.
 from __future__ import annotations
 
 import re
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from engine.errors import InputError
@@ -79,3 +79,114 @@ def parse_interval(text: str, zone: ZoneInfo | None = None) -> tuple[datetime, d
     if end < start:
         raise InputError.at(f"{text!r} ends before it starts; write FROM/TO with FROM first")
     return start, end
+
+
+# -- whole epoch seconds to and from text, fast (batch evaluation's hot path) ------------------
+
+_CLOCK = {f"{h:02d}:{m:02d}": h * 3600 + m * 60 for h in range(24) for m in range(60)}
+_SECONDS = {f"{s:02d}": s for s in range(60)}
+_MM_SS = tuple(f"{m:02d}:{s:02d}" for m in range(60) for s in range(60))
+_EPOCH_ORDINAL = date(1970, 1, 1).toordinal()
+_SECOND = timedelta(seconds=1)
+_CACHE_LIMIT = 100_000  # days or hours remembered; beyond, each is worked out again
+
+
+class EpochTimes:
+    """Local times of one zone as whole seconds since the epoch, read and written fast.
+
+    `read` takes the common form of a local time, `YYYY-MM-DDTHH:MM` or `…THH:MM:SS` (`T` or a
+    space), on a day the zone keeps one UTC offset, and gives the instant parse_time gives;
+    any other text (an offset, a DST-change day, a date that does not exist, spaces) gives
+    None, and the caller asks parse_time, which accepts it or says what is wrong.
+    `write` gives format_time of the instant in the zone. Both remember what they worked out
+    per local date and per hour, so a row costs a few dictionary look-ups.
+    """
+
+    __slots__ = ("_days", "_hours", "zone")
+
+    def __init__(self, zone: ZoneInfo | None = None) -> None:
+        self.zone = zone or DEFAULT_ZONE
+        self._days: dict[str, int | None] = {}  # date -> epoch second of its local 00:00
+        self._hours: dict[int, tuple[str, str] | None] = {}  # epoch hour -> text around MM:SS
+
+    def read(self, text: str) -> int | None:
+        """The epoch second of a local time in the common form; None for any other text."""
+        day = self._days.get(text[:10])
+        if day is None:
+            day = self._day(text[:10])
+            if day is None:
+                return None
+        if text[10:11] not in ("T", " "):
+            return None
+        size = len(text)
+        if size == 16:
+            clock = _CLOCK.get(text[11:])
+            return None if clock is None else day + clock
+        if size == 19 and text[16] == ":":
+            clock, second = _CLOCK.get(text[11:16]), _SECONDS.get(text[17:])
+            if clock is None or second is None:
+                return None
+            return day + clock + second
+        return None
+
+    def _day(self, text: str) -> int | None:
+        """Local midnight of the date `text` in epoch seconds; None when the date is not
+        `YYYY-MM-DD`, does not exist, or the zone changes its UTC offset during it."""
+        if text in self._days:
+            return None
+        found = None
+        if (
+            len(text) == 10
+            and text.isascii()
+            and text[4] == text[7] == "-"
+            and (text[:4] + text[5:7] + text[8:]).isdigit()
+        ):
+            try:
+                day = date.fromisoformat(text)
+                noon = datetime(day.year, day.month, day.day, 12, tzinfo=self.zone)
+                before, after = noon - timedelta(hours=13), noon + timedelta(hours=13)
+                offset = noon.utcoffset()
+                if offset is not None and before.utcoffset() == offset == after.utcoffset():
+                    found = (day.toordinal() - _EPOCH_ORDINAL) * 86_400 - offset // _SECOND
+            except (ValueError, OverflowError):
+                pass
+        if len(self._days) < _CACHE_LIMIT:
+            self._days[text] = found
+        return found
+
+    def write(self, second: int) -> str:
+        """format_time of the instant `second` (epoch seconds) in the zone."""
+        hour, rest = divmod(second, 3600)
+        around = self._hours.get(hour)
+        if around is None:
+            around = self._hour(hour)
+            if around is None:
+                return format_time(datetime.fromtimestamp(second, self.zone))
+        return around[0] + _MM_SS[rest] + around[1]
+
+    def _hour(self, hour: int) -> tuple[str, str] | None:
+        """The text before and after `MM:SS` for the instants of one hour (epoch seconds
+        hour * 3600 …), or None when they do not share it (an offset that is not whole hours,
+        a change of offset within the hour)."""
+        if hour in self._hours:
+            return None
+        first = datetime.fromtimestamp(hour * 3600, self.zone)
+        last = datetime.fromtimestamp(hour * 3600 + 3599, self.zone)
+        found = None
+        if first.utcoffset() == last.utcoffset() and first.minute == first.second == 0:
+            text = format_time(first)
+            found = (text[:14], text[19:])
+        if len(self._hours) < _CACHE_LIMIT:
+            self._hours[hour] = found
+        return found
+
+    def local(self, second: int) -> datetime:
+        """The instant as an aware datetime in the zone."""
+        return datetime.fromtimestamp(second, self.zone)
+
+    def epoch(self, moment: datetime) -> int:
+        """The epoch second of an aware datetime; sub-seconds are dropped."""
+        return (moment - _EPOCH) // _SECOND
+
+
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)

@@ -4,12 +4,16 @@ from __future__ import annotations
 
 import csv
 import json
+import random
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
 
+from engine.batch import Evaluator, SummaryBuilder, run
 from engine.batch_io import (
     OUTPUT_COLUMNS,
+    RowWriter,
     evaluate_export,
     input_format,
     output_format,
@@ -156,3 +160,127 @@ def test_evaluate_export_writes_every_good_row(tmp_path: Path, rules: RuleSet, s
         }
         assert record["cost"] == "0.00"
         assert record["row"] == 2
+
+
+# -- the integer path (RowReader.epoch_row, Clocks.judge_epoch, ...) against the general one ---
+
+_DAYS = (
+    "2026-01-01",  # Nieuwjaarsdag, a Thursday
+    "2026-03-27",  # the Friday before the spring DST change
+    "2026-03-28",
+    "2026-03-29",  # clocks forward 02:00 -> 03:00
+    "2026-03-30",
+    "2026-04-06",  # Tweede Paasdag
+    "2026-04-27",  # Koningsdag, a Monday
+    "2026-05-14",  # Hemelvaart
+    "2026-10-23",
+    "2026-10-24",
+    "2026-10-25",  # clocks back 03:00 -> 02:00
+    "2026-10-26",
+    "2026-11-23",
+    "2026-11-27",
+    "2026-11-28",
+    "2026-11-29",
+    "2026-12-24",
+    "2026-12-25",  # Kerstmis
+    "2026-12-31",
+)
+
+
+def _varied_rows(count: int, seed: int) -> str:
+    """Rows in every form the reader takes, and some it rejects, as CSV text."""
+    rng = random.Random(seed)
+
+    def moment(after: datetime | None = None) -> datetime:
+        if after is not None and rng.random() < 0.98:
+            return after + timedelta(minutes=rng.choice((0, 1, 7, 30, 59, 60, 90, 240, 600, 3000)))
+        day = datetime.fromisoformat(rng.choice(_DAYS))
+        return day + timedelta(minutes=rng.randrange(24 * 60))
+
+    def text(value: datetime) -> str:
+        form = rng.random()
+        if form < 0.8:
+            return value.strftime("%Y-%m-%dT%H:%M")
+        if form < 0.88:
+            return value.strftime("%Y-%m-%d %H:%M:%S")
+        if form < 0.92:
+            return value.strftime("%Y-%m-%dT%H:%M:30")
+        if form < 0.96:
+            return value.strftime("%Y-%m-%dT%H:%MZ")
+        return value.strftime(" %Y-%m-%dT%H:%M")
+
+    out = [
+        "ticket,priority,reported,first_response,resolved,on_site_arrival,start,pauses,"
+        "causes,minutes,work,on_site,travel_minutes,priority_history"
+    ]
+    for index in range(count):
+        prio = rng.choice("1234" * 8 + " ")
+        reported = moment()
+        cells = [f"T-{index}", prio.strip(), text(reported)] + [""] * 11
+        first = moment(reported) if rng.random() < 0.7 else None
+        resolved = moment(first or reported) if rng.random() < 0.6 else None
+        if first is not None:
+            cells[3] = text(first)
+        if resolved is not None:
+            cells[4] = text(resolved)
+        if rng.random() < 0.2:
+            cells[5] = text(moment(reported))
+        if rng.random() < 0.1:
+            cells[6] = text(moment(reported))
+        if rng.random() < 0.1:
+            start = moment(reported)
+            cells[7] = f"{text(start)}/{text(moment(start))}"
+            if rng.random() < 0.5:
+                cells[7] += f";{text(moment(start))}/{text(moment(start))}"
+        if rng.random() < 0.1:
+            cells[8] = rng.choice(("derde-partij", "misbruik", "overmacht", "geen-betrokkenheid"))
+        if rng.random() < 0.8:
+            cells[9] = rng.choice(("0", "10", "45", "60", "125", " 20") * 9 + ("x",))
+            kinds = ("", "incident", "config-change", "outside-sla")
+            cells[10] = rng.choice(kinds * 9 + ("other",))
+            cells[11] = rng.choice(("", "", "true", "false", "TRUE"))
+            if cells[11] == "true":
+                cells[12] = rng.choice(("", "", "", "15", "30"))
+        elif rng.random() < 0.3:
+            cells[11] = "true"
+        if rng.random() < 0.15:
+            change = moment(reported)
+            new = rng.choice("1234")
+            cells[13] = f"{cells[2].strip()}={prio.strip() or '3'};{text(change)}={new}"
+            cells[1] = rng.choice(("", new, new, "4"))
+        if rng.random() < 0.01:
+            cells[rng.randrange(14)] = rng.choice(("gisteren", "5", "-1", "2026-02-30T10:00"))
+        out.append(",".join(f'"{cell}"' if "," in cell else cell for cell in cells))
+    return "\n".join(out) + "\n"
+
+
+@pytest.mark.parametrize("target", ["advanced", "contracts/advocatenkantoor-meijer.yaml"])
+@pytest.mark.parametrize("as_of", ["2026-12-01T09:00", "2026-10-25T14:30:00.250000+01:00"])
+def test_the_integer_path_writes_what_the_general_path_writes(
+    tmp_path: Path, rules: RuleSet, target: str, as_of: str
+) -> None:
+    """Byte for byte the same CSV, the same rejections and the same summary, over rows on
+    DST days, holidays, nights and weekends, with and without every optional column."""
+    source = tmp_path / "in.csv"
+    source.write_text(_varied_rows(1500, seed=len(target) + len(as_of)), encoding="utf-8")
+    contract = resolve_target(rules, target)
+    moment = parse_time(as_of)
+    fast_out, fast_rejected = tmp_path / "fast.csv", []
+    fast = evaluate_export(
+        rules, contract, source, moment, output=fast_out, on_reject=fast_rejected.append
+    )
+    reader = RowReader(str(source), rules.exception_rules().keys())
+    evaluator = Evaluator(rules, contract, moment)
+    builder = SummaryBuilder(int(rules.evaluation["breach_list_limit"]), moment)
+    general_out, general_rejected = tmp_path / "general.csv", []
+    with general_out.open("w", encoding="utf-8", newline="") as stream:
+        writer = RowWriter(stream, "csv")
+        for result in run(read_rows(source, reader), evaluator, builder, general_rejected.append):
+            writer.write(result)
+    assert fast_out.read_bytes() == general_out.read_bytes()
+    assert [str(p) for p in fast_rejected] == [str(p) for p in general_rejected]
+    assert fast == builder.summary()
+    # the rows really were varied: every status, some rejected, some breaches listed
+    statuses = {status for counts in fast.statuses.values() for status in counts}
+    assert statuses == {"met", "breached", "open", "at_risk", "best_effort", "n/a"}
+    assert 10 < fast.rows_rejected < 300 and fast.breaches and fast.not_priced

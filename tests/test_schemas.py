@@ -11,7 +11,7 @@ from jsonschema import Draft202012Validator
 
 from engine.paths import PROJECT_ROOT
 from engine.rules import FILE_KINDS, FOLDER_KINDS
-from engine.schemas import KINDS, schema_files
+from engine.schemas import KINDS, schema_files, validator
 
 SHIPPED = sorted((PROJECT_ROOT / "rules").rglob("*.yaml")) + sorted(
     (PROJECT_ROOT / "contracts").glob("*.yaml")
@@ -37,3 +37,10 @@ def test_shipped_file_names_its_schema_for_editors(path: Path) -> None:
     match = re.search(r"^# yaml-language-server: \$schema=(\S+)$", first)
     assert match, f"{path}: first line should be the yaml-language-server schema comment"
     assert (path.parent / match[1]).resolve().is_file()
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_inlined_schema_has_no_references_left(kind: str) -> None:
+    """Validation runs on the schema with its $refs inlined; none may survive the inlining."""
+    text = json.dumps(validator(kind).schema)
+    assert '"$ref"' not in text

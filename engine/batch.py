@@ -23,7 +23,7 @@ from zoneinfo import ZoneInfo
 
 from engine.batch_clock import BREACHED, CLOCKS, MET, ClockOutcome, Clocks, EpochClock, Outcome
 from engine.batch_rows import EpochWork, ParsedRow, RowError
-from engine.business_time import is_open, is_open_epoch
+from engine.business_time import Calendar, is_open, is_open_epoch
 from engine.calendars import build_calendar
 from engine.errors import Location, Problem, SlaError
 from engine.merge import EffectiveContract
@@ -172,6 +172,36 @@ class SummaryBuilder:
         else:
             self.no_work += 1
 
+    def list_breach(self, line: int, ticket: str, priority: int, name: str, due: datetime) -> None:
+        """A breach for the list only (add_counts counts it): while the list has room."""
+        if len(self.breaches) < self.breach_limit:
+            self.breaches.append(Breach(line, ticket, priority, name, due))
+
+    def add_counts(
+        self,
+        rows: int,
+        tally: Iterable[tuple[tuple[str, int, int, str, int, str, int, str], int]],
+        breaches: int,
+        costs: Iterable[tuple[int, Decimal | None, str | None, int]],
+    ) -> None:
+        """What add_epoch adds for many rows at once: their number, their counts by what
+        decides them (add_epoch's tally keys), their breaches (listed by list_breach) and their
+        costs as (priority, cost, note, number of rows) groups."""
+        self.rows_out += rows
+        for key, count in tally:
+            self.tally[key] = self.tally.get(key, 0) + count
+        self.breaches_total += breaches
+        for priority, cost, note, count in costs:
+            if cost is not None:
+                self.priced += count
+                total = cost * count
+                self.cost_total += total
+                self.cost_by_priority[priority] = self.cost_by_priority.get(priority, _ZERO) + total
+            elif note is not None:
+                self.not_priced += count
+            else:
+                self.no_work += count
+
     def add(self, result: RowResult) -> None:
         self.rows_out += 1
         reported = result.reported
@@ -260,6 +290,18 @@ class Evaluator:
         evening = calendars[str(extended.get("calendar", EVENING_WEEKEND_CALENDAR))]
         self._office = build_calendar(office)
         self._evening = build_calendar(office, [evening])
+
+    @property
+    def window_calendars(self) -> tuple[Calendar, Calendar]:
+        """The office-hours and evening/weekend calendars that decide a call's window."""
+        return self._office, self._evening
+
+    def known_cost(
+        self, key: tuple[str, int, int, str, bool, int, tuple[str, ...]]
+    ) -> tuple[Decimal | None, str | None, str] | None:
+        """What cost_epoch gives a call whose start falls in an open window, when its deciding
+        facts (window, priority, minutes, kind, on site, travel, causes) were priced before."""
+        return self._priced.get(key)
 
     def _window(self, moment: datetime) -> str | None:
         """OFFICE_HOURS or EVENING_WEEKEND at `moment`, as service_window says; None: neither."""

@@ -110,7 +110,7 @@ EpochClock = tuple[str, int, int | None, str]
 """A clock judged in epoch seconds: target as written, priority, due (epoch second), status."""
 
 
-class _Plan(NamedTuple):
+class ClockPlan(NamedTuple):
     """A profile for the integer path: per clock (in CLOCKS order) its limit in seconds and
     at-risk threshold in microseconds, or the fixed outcome of a clock without a due time."""
 
@@ -152,7 +152,7 @@ class Clocks:
         self._profiles: dict[tuple[int, tuple[str, ...]], _Profile] = {}
         for priority in (1, 2, 3, 4):  # a contract problem fails once, before any row
             self.profile(priority, ())
-        self._plans: dict[tuple[int, tuple[str, ...]], _Plan] = {}
+        self._plans: dict[tuple[int, tuple[str, ...]], ClockPlan] = {}
         self._as_of_s, self._as_of_us = divmod((as_of - _EPOCH) // timedelta(microseconds=1), _US)
         zones = {self.profile(priority, ()).calendar.zone for priority in (1, 2, 3, 4)}
         self.zone = next(iter(zones))
@@ -195,7 +195,7 @@ class Clocks:
             priority, calendar, PausedClock(calendar, ()), specs, limits, at_risk, waivers
         )
 
-    def plan(self, priority: int, causes: tuple[str, ...]) -> _Plan:
+    def plan(self, priority: int, causes: tuple[str, ...]) -> ClockPlan:
         """`profile` for the integer path (epoch_ready must be true)."""
         key = (priority, causes)
         found = self._plans.get(key)
@@ -211,7 +211,7 @@ class Clocks:
                 else:
                     fixed.append(None)
             zero = timedelta(0)
-            found = self._plans[key] = _Plan(
+            found = self._plans[key] = ClockPlan(
                 priority,
                 profile.calendar,
                 _three(profile.specs.get(name, NOT_APPLICABLE) for name in CLOCKS),
@@ -240,7 +240,7 @@ class Clocks:
         visit: bool,
         pauses: tuple[tuple[int, int], ...] = (),
         history: tuple[tuple[int, int], ...] = (),
-    ) -> tuple[EpochClock, EpochClock, EpochClock, _Plan]:
+    ) -> tuple[EpochClock, EpochClock, EpochClock, ClockPlan]:
         """`judge` with every instant in epoch seconds: the three clocks and the final plan.
 
         `pauses` as written (they are merged here), `history` (at, priority) pairs as
@@ -291,7 +291,7 @@ class Clocks:
             on_site_clock = final.no_visit
         return first, resolution, on_site_clock, final
 
-    def _single(self, plan: _Plan, index: int, start: int, actual: int | None) -> EpochClock:
+    def _single(self, plan: ClockPlan, index: int, start: int, actual: int | None) -> EpochClock:
         """One clock on one calendar without pauses: `_clock_epoch` for the common row."""
         fixed = plan.fixed[index]
         if fixed is not None:
@@ -307,7 +307,7 @@ class Clocks:
             used += (elapsed_epoch(start, as_of + 1, calendar) * _US - used) // _US * micro
         return (plan.specs[index], plan.priority, due, self._open_status(plan, index, used))
 
-    def _open_status(self, plan: _Plan, index: int, used_us: int) -> str:
+    def _open_status(self, plan: ClockPlan, index: int, used_us: int) -> str:
         if used_us > plan.limits[index] * _US:
             return BREACHED
         if used_us >= plan.at_risk[index]:
@@ -321,7 +321,7 @@ class Clocks:
         history: tuple[tuple[int, int], ...],
         start: int,
         actual: int | None,
-    ) -> list[tuple[int, _Plan]]:
+    ) -> list[tuple[int, ClockPlan]]:
         """`_pieces` in epoch seconds."""
         if not history:
             seen: Sequence[tuple[int, int]] = ()
@@ -331,7 +331,7 @@ class Clocks:
             last = seen[-1][1]
         if self.mode == "recompute" or len(seen) < 2:
             return [(start, self.plan(last, causes))]
-        pieces: list[tuple[int, _Plan]] = []
+        pieces: list[tuple[int, ClockPlan]] = []
         for at, changed in seen:
             plan = self.plan(changed, causes)
             if at <= start:
@@ -343,7 +343,7 @@ class Clocks:
     def _clock_epoch(
         self,
         index: int,
-        pieces: list[tuple[int, _Plan]],
+        pieces: list[tuple[int, ClockPlan]],
         pauses: tuple[tuple[int, int], ...],
         start: int,
         actual: int | None,
@@ -524,7 +524,7 @@ def _paused_deadline(
 
 
 def _due_epoch(
-    pieces: list[tuple[int, _Plan]], pauses: tuple[tuple[int, int], ...], limit: int
+    pieces: list[tuple[int, ClockPlan]], pauses: tuple[tuple[int, int], ...], limit: int
 ) -> int:
     """`_due` in epoch seconds."""
     remaining = limit
@@ -539,7 +539,7 @@ def _due_epoch(
 
 
 def _used_epoch(
-    pieces: list[tuple[int, _Plan]], pauses: tuple[tuple[int, int], ...], until: int
+    pieces: list[tuple[int, ClockPlan]], pauses: tuple[tuple[int, int], ...], until: int
 ) -> int:
     """`_used` in epoch seconds."""
     used = 0

@@ -111,6 +111,12 @@ def _csv_records(
 ) -> tuple[list[str], Iterator[tuple[int, list[str]] | RowError]]:
     """The header (checked) and each record with its line number, or the error that rejects
     it; blank lines are left out."""
+    header, records = _csv_header(stream, file)
+    return header, _records(records, len(header), file)
+
+
+def _csv_header(stream: IO[str], file: str) -> tuple[list[str], Any]:
+    """The header (checked) and the csv reader positioned after it."""
     records = csv.reader(stream)
     try:
         header = [name.strip() for name in next(records)]
@@ -119,7 +125,7 @@ def _csv_records(
             "the file is empty; the first line names the columns", file=file
         ) from None
     _check_header(header, file)
-    return header, _records(records, len(header), file)
+    return header, records
 
 
 def _records(records: Any, width: int, file: str) -> Iterator[tuple[int, list[str]] | RowError]:
@@ -207,6 +213,15 @@ class RowWriter:
         self._csv = csv.writer(stream, lineterminator="\n") if kind == CSV else None
         if self._csv is not None:
             self._csv.writerow(OUTPUT_COLUMNS)
+
+    @property
+    def stream(self) -> IO[str]:
+        return self._stream
+
+    @property
+    def csv(self) -> Any:
+        """The csv writer of a CSV output (None for JSON Lines), to write cells directly."""
+        return self._csv
 
     def row(self, cells: list[Any]) -> None:
         """One row of CSV cells (OUTPUT_COLUMNS), as `write` writes a result's."""
@@ -333,6 +348,10 @@ def _reporting(
             next_report = done + PROGRESS_EVERY
 
 
+CHUNK_ROWS = 10_000
+"""Rows evaluated together as arrays (engine.batch_vector); memory stays flat."""
+
+
 def _evaluate_csv(
     source: Path,
     reader: RowReader,
@@ -344,86 +363,139 @@ def _evaluate_csv(
 ) -> None:
     """evaluate_export for a CSV export, written as CSV or not at all.
 
-    Each row the reader takes in epoch seconds (RowReader.epoch_row: plain cells, every check
-    passed) is judged, priced, counted and written without a datetime; any other row takes
-    the general path (parse, evaluate, add, write) exactly as `run` does. The output is the
-    same byte for byte (tests/test_batch_io.py checks it on generated rows).
+    The rows are read in chunks; engine.batch_vector judges, prices, counts and writes the
+    plain rows of a chunk as arrays, and hands each other row, at its place in the file, to
+    the per-row path: RowReader.epoch_row and Clocks.judge_epoch (no datetime) when it reads
+    the row, else the general path (parse, evaluate, add) exactly as `run` takes it. The output
+    is the same byte for byte (tests/test_batch_io.py checks it on generated rows).
     """
+    from engine.batch_vector import VectorBatch  # numpy: only `sla evaluate` pays its import
+
     clocks = evaluator.clocks
     zone = clocks.zone
     reported_text = reader.epochs.write
     due_text = reader.epochs.write if zone is reader.zone else EpochTimes(zone).write
-    write = writer.row if writer is not None else None
     judge, cost_of, add = clocks.judge_epoch, evaluator.cost_epoch, builder.add_epoch
     next_report = PROGRESS_EVERY
     with _opened(source, reader.file, CSV) as stream:
-        header, records = _csv_records(stream, reader.file)
+        header, records = _csv_header(stream, reader.file)
         columns = reader.columns(header)
-        for record in records:
-            if isinstance(record, RowError):
+        batch = VectorBatch(reader, evaluator, builder, columns)
+        csv_out = writer.csv if writer is not None else None
+        stream_out = writer.stream if writer is not None else None
+        write = csv_out.writerow if csv_out is not None else None
+        write_lines = stream_out.write if stream_out is not None else None
+
+        def per_row(line: int, cells: list[str], error: RowError | None) -> list[Any] | None:
+            """One row, row by row: its output cells; None: rejected."""
+            if error is not None:
                 builder.reject()
-                for problem in record.problems:
+                for problem in error.problems:
                     on_reject(problem)
-                continue
-            line, cells = record
+                return None
             row = reader.epoch_row(cells, columns)
             if row is not None:
                 ticket, priority, causes, reported, first, resolved, arrival, start = row[:8]
                 try:
                     judged = judge(
-                        priority, causes, reported, first, resolved, arrival, row[11], *row[8:10]
+                        priority,
+                        causes,
+                        reported,
+                        first,
+                        resolved,
+                        arrival,
+                        row[11],
+                        *row[8:10],
                     )
                 except SlaError:
                     row = None
             if row is None:
-                if not _general(
+                return _general(
                     line,
                     dict(zip(header, cells, strict=False)),
                     reader,
                     evaluator,
                     builder,
                     on_reject,
-                    writer,
-                ):
-                    continue
+                )
+            work = row[10]
+            if work is None:
+                cost, note, cost_cell = None, None, ""
             else:
-                work = row[10]
-                if work is None:
-                    cost, note, cost_cell = None, None, ""
-                else:
-                    cost, note, cost_cell = cost_of(priority, causes, work, start, ticket, zone)
-                when = reported_text(reported)
-                fr, res, site, plan = judged
-                add(line, ticket, priority, when[:7], (fr, res, site), zone, cost, note)
-                if write is not None:
-                    write(
-                        [
-                            line,
-                            ticket,
-                            priority,
-                            when,
-                            fr[0],
-                            fr[1],
-                            "" if fr[2] is None else due_text(fr[2]),
-                            fr[3],
-                            res[0],
-                            res[1],
-                            "" if res[2] is None else due_text(res[2]),
-                            res[3],
-                            site[0],
-                            site[1],
-                            "" if site[2] is None else due_text(site[2]),
-                            site[3],
-                            cost_cell,
-                            ";".join(plan.exceptions),
-                            note or "",
-                        ]
-                    )
+                cost, note, cost_cell = cost_of(priority, causes, work, start, ticket, zone)
+            when = reported_text(reported)
+            fr, res, site, plan = judged
+            add(line, ticket, priority, when[:7], (fr, res, site), zone, cost, note)
+            return [
+                line,
+                ticket,
+                priority,
+                when,
+                fr[0],
+                fr[1],
+                "" if fr[2] is None else due_text(fr[2]),
+                fr[3],
+                res[0],
+                res[1],
+                "" if res[2] is None else due_text(res[2]),
+                res[3],
+                site[0],
+                site[1],
+                "" if site[2] is None else due_text(site[2]),
+                site[3],
+                cost_cell,
+                ";".join(plan.exceptions),
+                note or "",
+            ]
+
+        for lines, rows, errors in _chunks(records, len(header), reader.file, CHUNK_ROWS):
+            batch.run(lines, rows, errors, per_row, write, write_lines)
             if on_progress is not None:
                 done = builder.rows_out + builder.rows_rejected
-                if done >= next_report:
-                    on_progress(done)
-                    next_report = done + PROGRESS_EVERY
+                while done >= next_report:  # the counts the row-by-row loop reported
+                    on_progress(next_report)
+                    next_report += PROGRESS_EVERY
+
+
+def _chunks(
+    records: Any, width: int, file: str, size: int
+) -> Iterator[tuple[list[int], list[list[str]], dict[int, RowError]]]:
+    """`_records` in chunks of `size`: line numbers, cells, and the rejected records by their
+    position (their cells there are empty)."""
+    lines: list[int] = []
+    rows: list[list[str]] = []
+    errors: dict[int, RowError] = {}
+    empty = [""] * width
+    previous = records.line_num
+    while True:
+        try:
+            for cells in records:
+                line, previous = previous + 1, records.line_num
+                if not any(cells):
+                    continue  # a blank line is no row
+                if len(cells) != width:
+                    errors[len(rows)] = RowError(
+                        Problem(
+                            f"{len(cells)} cells, the header has {width}; check the separators "
+                            "and quotes",
+                            Location(file, line),
+                        )
+                    )
+                    cells = empty
+                lines.append(line)
+                rows.append(cells)
+                if len(rows) >= size:
+                    yield lines, rows, errors
+                    lines, rows, errors = [], [], {}
+        except csv.Error as error:
+            errors[len(rows)] = RowError(Problem(f"not CSV: {error}", Location(file, previous + 1)))
+            lines.append(previous + 1)
+            rows.append(empty)
+            previous = records.line_num
+            continue
+        break
+    if rows:
+        yield lines, rows, errors
 
 
 def _general(
@@ -433,18 +505,15 @@ def _general(
     evaluator: Evaluator,
     builder: SummaryBuilder,
     on_reject: Callable[[Problem], None],
-    writer: RowWriter | None,
-) -> bool:
-    """One row the way `run` takes it; whether it was evaluated (else rejected)."""
+) -> list[Any] | None:
+    """One row the way `run` takes it: its output cells, or None when it was rejected."""
     try:
         row = reader.parse(line, values)
     except RowError as error:
         builder.reject()
         for problem in error.problems:
             on_reject(problem)
-        return False
+        return None
     for result in run([row], evaluator, builder, on_reject):
-        if writer is not None:
-            writer.write(result)
-        return True
-    return False
+        return csv_cells(result)
+    return None

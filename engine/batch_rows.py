@@ -269,6 +269,14 @@ class RowReader:
             out.append((ends[0], ends[1]))
         return tuple(out)
 
+    def causes_of(self, text: str) -> tuple[str, ...] | None:
+        """The causes of a non-empty causes cell as epoch_row reads them; None when it does
+        not (an unknown cause: `parse` says what is wrong)."""
+        try:
+            return self._causes_of(text)
+        except _Unusual:
+            return None
+
     def _causes_of(self, text: str) -> tuple[str, ...]:
         if text not in self._known_causes:
             causes: tuple[str, ...] | None = tuple(_items(text))

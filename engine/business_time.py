@@ -83,6 +83,11 @@ class _Compiled(NamedTuple):
     cum: list[int]  # cum[i]: open seconds before interval i; len(starts) + 1 entries
 
 
+CompiledIntervals = _Compiled
+"""Open intervals in UTC epoch seconds for local years first_year…last_year (lo…hi): sorted
+`starts` and `ends`, and `cum[i]`, the open seconds before interval i."""
+
+
 class Calendar:
     """Service hours: weekly windows in local time, per-date overrides, one time zone.
 
@@ -183,6 +188,13 @@ class Calendar:
         if c is None:
             return self._compile(year, year)
         return self._compile(min(year, c.first_year), max(year, c.last_year))
+
+    def intervals(self, first_s: int, last_s: int) -> CompiledIntervals:
+        """The compiled open intervals, compiled now if needed to cover the local years of the
+        epoch seconds `first_s` and `last_s` (and all between): for callers that do the same
+        counting as `deadline_epoch` and `elapsed_epoch` on many instants at once. Read only."""
+        self._covering(first_s)
+        return self._covering(last_s)
 
     def _grow(self) -> _Compiled:
         """One more year at the end; earlier running totals stay the same."""

@@ -7,6 +7,7 @@ import json
 import random
 from datetime import datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -20,6 +21,7 @@ from engine.batch_io import (
     read_rows,
 )
 from engine.batch_rows import ParsedRow, RowError, RowReader
+from engine.batch_vector import VectorBatch
 from engine.contracts import resolve_target
 from engine.errors import InputError, Problem
 from engine.rules import RuleSet
@@ -257,10 +259,14 @@ def _varied_rows(count: int, seed: int) -> str:
 @pytest.mark.parametrize("target", ["advanced", "contracts/advocatenkantoor-meijer.yaml"])
 @pytest.mark.parametrize("as_of", ["2026-12-01T09:00", "2026-10-25T14:30:00.250000+01:00"])
 def test_the_integer_path_writes_what_the_general_path_writes(
-    tmp_path: Path, rules: RuleSet, target: str, as_of: str
+    tmp_path: Path, rules: RuleSet, target: str, as_of: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Byte for byte the same CSV, the same rejections and the same summary, over rows on
-    DST days, holidays, nights and weekends, with and without every optional column."""
+    DST days, holidays, nights and weekends, with and without every optional column; in
+    chunks of 97 rows, so the arrays (engine.batch_vector) judge most rows of many chunks and
+    the per-row path the others, in between."""
+    monkeypatch.setattr("engine.batch_io.CHUNK_ROWS", 97)
+    judged = _count_vector_rows(monkeypatch)
     source = tmp_path / "in.csv"
     source.write_text(_varied_rows(1500, seed=len(target) + len(as_of)), encoding="utf-8")
     contract = resolve_target(rules, target)
@@ -284,3 +290,46 @@ def test_the_integer_path_writes_what_the_general_path_writes(
     statuses = {status for counts in fast.statuses.values() for status in counts}
     assert statuses == {"met", "breached", "open", "at_risk", "best_effort", "n/a"}
     assert 10 < fast.rows_rejected < 300 and fast.breaches and fast.not_priced
+    assert 500 < sum(judged) < fast.rows_out - 100 and len(judged) == 16
+
+
+def _count_vector_rows(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """The number of rows the arrays judged, per chunk."""
+    counts: list[int] = []
+    count = VectorBatch._count
+
+    def counting(self: VectorBatch, plan: Any, *rest: Any) -> None:
+        counts.append(len(plan))
+        count(self, plan, *rest)
+
+    monkeypatch.setattr(VectorBatch, "_count", counting)
+    return counts
+
+
+@pytest.mark.parametrize("chunk", [1, 7, 20_000])
+def test_the_array_path_writes_what_the_general_path_writes_in_any_chunks(
+    tmp_path: Path, rules: RuleSet, monkeypatch: pytest.MonkeyPatch, chunk: int
+) -> None:
+    """More rows (seeded), as-of in the middle of the rows' year, chunks of one row, a few
+    rows and all rows: the same bytes, rejections and summary as the general path."""
+    monkeypatch.setattr("engine.batch_io.CHUNK_ROWS", chunk)
+    source = tmp_path / "in.csv"
+    source.write_text(_varied_rows(4000, seed=20261123), encoding="utf-8")
+    contract = resolve_target(rules, "advanced")
+    moment = parse_time("2026-10-25T02:30:00+01:00")
+    fast_out, fast_rejected = tmp_path / "fast.csv", []
+    fast = evaluate_export(
+        rules, contract, source, moment, output=fast_out, on_reject=fast_rejected.append
+    )
+    reader = RowReader(str(source), rules.exception_rules().keys())
+    evaluator = Evaluator(rules, contract, moment)
+    builder = SummaryBuilder(int(rules.evaluation["breach_list_limit"]), moment)
+    general_out, general_rejected = tmp_path / "general.csv", []
+    with general_out.open("w", encoding="utf-8", newline="") as stream:
+        writer = RowWriter(stream, "csv")
+        for result in run(read_rows(source, reader), evaluator, builder, general_rejected.append):
+            writer.write(result)
+    assert fast_out.read_bytes() == general_out.read_bytes()
+    assert [str(p) for p in fast_rejected] == [str(p) for p in general_rejected]
+    assert fast == builder.summary()
+    assert fast.breaches_total > len(fast.breaches) > 0

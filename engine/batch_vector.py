@@ -1,0 +1,476 @@
+"""`sla evaluate`'s CSV hot path: a chunk of rows read, judged, priced, counted and written as
+arrays (numpy), every row that is not plain left to the per-row path at its place in the file.
+
+A row is plain when RowReader.epoch_row reads it and it needs nothing the arrays do not do: a
+priority 1–4 and no priority history, no pauses, known causes (or none), every time cell empty
+or in the plain local form on a day without a DST change. For those rows this module computes
+what the per-row path (epoch_row, judge_epoch, cost_epoch, add_epoch, the output row) computes,
+byte for byte; tests/test_batch_io.py checks it on generated rows. Every other row, and every
+row whose count needs calendar years not compiled, goes to `per_row`, in file order together
+with the calls priced one by one and the breaches listed, so rejections, the breach list and
+the quote cache see the rows in the same order as the per-row path does.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Callable, Sequence
+from datetime import datetime
+from decimal import Decimal
+from typing import Any
+
+import numpy as np
+from numpy.typing import NDArray
+
+from engine.batch import Evaluator, SummaryBuilder
+from engine.batch_clock import CLOCKS, STATUSES, ClockPlan
+from engine.batch_rows import COLUMNS, PRIORITIES, RowError, RowReader
+from engine.batch_vector_clock import BREACHED_CODE, Intervals, PlanTable, VectorClocks
+from engine.batch_vector_times import VectorTimes
+from engine.errors import SlaError
+from engine.pricing import INCIDENT, WORK_KINDS
+from engine.pricing_aws import EVENING_WEEKEND, OFFICE_HOURS
+from engine.times import EpochTimes
+
+Ints = NDArray[np.int64]
+Flags = NDArray[np.bool_]
+Cost = tuple[Decimal | None, str | None, str]
+Cells = list[Any]
+PerRow = Callable[[int, list[str], RowError | None], Cells | None]
+"""The per-row path for one row (line, cells, the error that rejects it already): its output
+cells, or None when it was rejected (it adds to the summary and reports rejections itself)."""
+
+_KINDS = tuple(WORK_KINDS)
+_WINDOWS = (OFFICE_HOURS, EVENING_WEEKEND)
+_FLAGS = {"": 0, "true": 1, "false": 0}
+_BIG = 1_000_000  # minutes and travel minutes below this are priced from the arrays
+_CACHE = 100_000  # distinct cell texts remembered per column
+_STATUS_TEXTS = np.array(STATUSES, dtype=object)
+(
+    _TICKET,
+    _PRIORITY,
+    _REPORTED,
+    _FIRST,
+    _RESOLVED,
+    _ARRIVAL,
+    _START,
+    _PAUSES,
+    _CAUSES,
+    _MINUTES,
+    _WORK,
+    _ON_SITE,
+    _TRAVEL,
+    _HISTORY,
+) = range(len(COLUMNS))
+
+
+def _whole(text: str) -> int:
+    """A minutes cell as epoch_row reads it: -2 empty, -1 not plain ASCII digits."""
+    if not text:
+        return -2
+    if not (text.isascii() and text.isdigit()) or len(text) > 6:
+        return -1
+    number = int(text)
+    return number if number < _BIG else -1
+
+
+def _kind(text: str) -> int:
+    kind = text.strip() or INCIDENT
+    return _KINDS.index(kind) if kind in _KINDS else -1
+
+
+class VectorBatch:
+    """Evaluates the chunks of one CSV export under one contract as of one moment."""
+
+    def __init__(
+        self,
+        reader: RowReader,
+        evaluator: Evaluator,
+        builder: SummaryBuilder,
+        columns: tuple[int, ...],
+    ) -> None:
+        self.reader = reader
+        self.evaluator = evaluator
+        self.builder = builder
+        self.columns = columns
+        clocks = evaluator.clocks
+        self.zone = clocks.zone
+        self.read_times = VectorTimes(reader.epochs)
+        self.due_times = (
+            self.read_times if clocks.zone is reader.zone else VectorTimes(EpochTimes(clocks.zone))
+        )
+        self.vector_clocks = VectorClocks(clocks)
+        office, evening = evaluator.window_calendars
+        self.office, self.evening = Intervals(office), Intervals(evening)
+        self.causes: list[tuple[str, ...]] = [()]
+        self._cause_numbers: dict[tuple[str, ...], int] = {(): 0}
+        self._plans: list[ClockPlan | None] = []
+        self._table = PlanTable([])
+        self._specs = np.zeros((0, 3), dtype=object)
+        self._priorities = np.zeros(0, dtype=np.int64)
+        self._exceptions = np.zeros(0, dtype=object)
+        self._texts: dict[str, dict[str, int]] = {}
+        self._costs: list[Cost] = [(None, None, "")]  # 0: no work
+        self._cost_cells: list[tuple[str, str]] = [("", "")]  # cost and note as written
+        self._cost_numbers: dict[tuple[object, ...], int] = {}
+
+    # -- cells -------------------------------------------------------------------------------
+
+    def _numbers(self, name: str, texts: Sequence[str], read: Callable[[str], int]) -> Ints:
+        """`read` of each text, remembered per distinct text (cells repeat a lot)."""
+        table = self._texts.setdefault(name, {})
+        missing = set(texts).difference(table)
+        if missing:
+            if len(table) + len(missing) > _CACHE:
+                table.clear()
+                missing = set(texts)
+            for text in missing:
+                table[text] = read(text)
+        return np.fromiter(map(table.__getitem__, texts), dtype=np.int64, count=len(texts))
+
+    def _cause_number(self, text: str) -> int:
+        causes = self.reader.causes_of(text) if text else ()
+        if causes is None:
+            return -1
+        number = self._cause_numbers.get(causes)
+        if number is None:
+            number = self._cause_numbers[causes] = len(self.causes)
+            self.causes.append(causes)
+        return number
+
+    def _plan_table(self) -> PlanTable:
+        """Plans numbered cause number * 4 + priority - 1, for every cause set seen so far."""
+        wanted = 4 * len(self.causes)
+        if len(self._plans) < wanted:
+            clocks = self.evaluator.clocks
+            for number in range(len(self._plans), wanted):
+                try:
+                    plan: ClockPlan | None = clocks.plan(number % 4 + 1, self.causes[number // 4])
+                except SlaError:
+                    plan = None  # the per-row path reports it
+                self._plans.append(plan)
+            self._table = PlanTable(self._plans)
+            specs = [
+                tuple(csv_text(spec) for spec in p.specs) if p is not None else ("", "", "")
+                for p in self._plans
+            ]
+            self._specs = np.array(specs, dtype=object).reshape(len(self._plans), 3)
+            self._priorities = np.array(
+                [p.priority if p is not None else 0 for p in self._plans], dtype=np.int64
+            )
+            self._exceptions = np.array(
+                [csv_text(";".join(p.exceptions)) if p is not None else "" for p in self._plans],
+                dtype=object,
+            )
+        return self._table
+
+    # -- one chunk ---------------------------------------------------------------------------
+
+    def run(
+        self,
+        lines: list[int],
+        rows: list[list[str]],
+        errors: dict[int, RowError],
+        per_row: PerRow,
+        write: Callable[[Cells], None] | None,
+        write_lines: Callable[[str], object] | None,
+    ) -> None:
+        """Evaluate a chunk: `rows` (cells as CSV gives them, all of the header's width) at
+        `lines`, in file order, writing the output rows in the same order: `write` writes a
+        row's cells as CSV, `write_lines` text of whole CSV lines (written the same way)."""
+        n = len(rows)
+        if n == 0:
+            return
+        columns = list(zip(*rows, strict=True))
+        blank: tuple[str, ...] = ("",) * n
+
+        def cells(index: int) -> Sequence[str]:
+            where = self.columns[index]
+            return blank if where < 0 else columns[where]
+
+        tickets = [text.strip() for text in cells(_TICKET)]
+        ok = np.fromiter(map(bool, tickets), dtype=np.bool_, count=n)
+        priority = self._numbers("priority", cells(_PRIORITY), lambda t: PRIORITIES.get(t, 0))
+        ok &= priority > 0
+        for index in (_PAUSES, _HISTORY):
+            ok &= np.fromiter(map(len, cells(index)), dtype=np.int64, count=n) == 0
+        reported, plain, _, month = self.read_times.read(cells(_REPORTED))
+        ok &= plain
+        times = {}
+        for index in (_FIRST, _RESOLVED, _ARRIVAL, _START):
+            seconds, plain, empty, _ = self.read_times.read(cells(index))
+            ok &= plain | empty
+            times[index] = (seconds, plain)
+        first, has_first = times[_FIRST]
+        resolved, has_resolved = times[_RESOLVED]
+        arrival, has_arrival = times[_ARRIVAL]
+        ok &= ~has_first | (first >= reported)
+        ok &= ~(has_first & has_resolved) | (resolved >= first)
+        ok &= ~has_resolved | (resolved >= reported)
+        ok &= ~has_arrival | (arrival >= reported)
+        cause = self._numbers("causes", cells(_CAUSES), self._cause_number)
+        ok &= cause >= 0
+        on_site = self._numbers("on_site", cells(_ON_SITE), lambda t: _FLAGS.get(t, -1))
+        ok &= on_site >= 0
+        minutes = self._numbers("minutes", cells(_MINUTES), _whole)
+        has_work = minutes != -2
+        kind = self._numbers("work", cells(_WORK), _kind)
+        travel = self._numbers("travel", cells(_TRAVEL), _whole)
+        travel = np.where(travel == -2, 0, travel)
+        ok &= ~has_work | ((minutes >= 0) & (kind >= 0) & (travel >= 0))
+        ok &= ~has_work | (travel == 0) | (on_site == 1)
+        start_cell, has_start = times[_START]
+        start = np.where(has_start, start_cell, np.where(has_first, first, reported))
+
+        table = self._plan_table()
+        plan = np.where(ok, np.maximum(cause, 0) * 4 + priority - 1, 0)
+        v = np.flatnonzero(ok)  # the rows the arrays judge, by position in the chunk
+        due, has_due, status, judged = self.vector_clocks.judge(
+            table,
+            plan[v],
+            reported[v],
+            first[v],
+            has_first[v],
+            resolved[v],
+            has_resolved[v],
+            arrival[v],
+            has_arrival[v],
+            on_site[v] == 1,
+        )
+        v, due, has_due, status = v[judged], due[judged], has_due[judged], status[judged]
+        plan, cause, start = plan[v], cause[v], start[v]
+        cost = self._known_costs(
+            plan, has_work[v], minutes[v], kind[v], on_site[v], travel[v], start
+        )
+
+        # In file order: the per-row rows, the calls priced one by one, the breaches listed.
+        slow = np.ones(n, dtype=np.bool_)
+        slow[v] = False
+        breached = status == BREACHED_CODE
+        pending = cost < 0
+        events = set(np.flatnonzero(slow).tolist())
+        events.update(v[pending].tolist())
+        listing = len(self.builder.breaches) < self.builder.breach_limit
+        if listing:
+            events.update(v[breached.any(axis=1)].tolist())
+        index_of = np.full(n, -1, dtype=np.int64)
+        index_of[v] = np.arange(len(v))
+        outputs: dict[int, Cells | None] = {}
+        for position in sorted(events):
+            if slow[position]:
+                outputs[position] = per_row(lines[position], rows[position], errors.get(position))
+                continue
+            i = int(index_of[position])
+            if pending[i]:
+                cost[i] = self._price(
+                    plan[i], cause[i], position, minutes, kind, on_site, travel, start[i], tickets
+                )
+            if listing and breached[i].any():
+                for k, name in enumerate(CLOCKS):
+                    if breached[i, k]:
+                        self.builder.list_breach(
+                            lines[position],
+                            tickets[position],
+                            int(self._priorities[plan[i]]),
+                            name,
+                            datetime.fromtimestamp(int(due[i, k]), self.zone),
+                        )
+
+        reported_texts = self.read_times.write(reported[v])
+        self._count(plan, month[v], status, int(breached.sum()), cost)
+        if write is None or write_lines is None:
+            return
+        out = self._output(lines, tickets, v, plan, reported_texts, due, has_due, status, cost)
+        done = 0
+        positions = sorted(outputs)
+        for position, upto in zip(positions, np.searchsorted(v, positions).tolist(), strict=True):
+            if upto > done:
+                write_lines("".join(out[done:upto]))
+                done = upto
+            found = outputs[position]
+            if found is not None:
+                write(found)
+        if done < len(out):
+            write_lines("".join(out[done:]))
+
+    # -- costs -------------------------------------------------------------------------------
+
+    def _known_costs(
+        self,
+        plan: Ints,
+        has_work: Flags,
+        minutes: Ints,
+        kind: Ints,
+        on_site: Ints,
+        travel: Ints,
+        start: Ints,
+    ) -> Ints:
+        """Per row the number of its cost in self._costs (0: no work), or -1 where it is priced
+        one by one (cost_epoch): a start outside both windows, or facts not priced before."""
+        cost = np.zeros(len(plan), dtype=np.int64)
+        rows = np.flatnonzero(has_work)
+        if not rows.size:
+            return cost
+        at = start[rows]
+        low, high = int(at.min()), int(at.max())
+        self.office.cover(low, high)
+        self.evening.cover(low, high)
+        office, office_known = self.office.is_open(at)
+        evening, evening_known = self.evening.is_open(at)
+        window = np.where(office, 0, 1)
+        priced = office_known & (office | (evening_known & evening))
+        code = (minutes[rows] * _BIG + travel[rows]) * 2 + window
+        code = ((code * len(_KINDS) + kind[rows]) * 2 + on_site[rows]) * len(self._plans)
+        code = code + plan[rows]
+        codes, first, inverse = np.unique(code, return_index=True, return_inverse=True)
+        numbers = np.full(len(codes), -1, dtype=np.int64)
+        for u, r in enumerate(first.tolist()):
+            i = int(rows[r])
+            chosen = self._plans[int(plan[i])]
+            assert chosen is not None
+            key = (
+                _WINDOWS[int(window[r])],
+                chosen.priority,
+                int(minutes[i]),
+                _KINDS[int(kind[i])],
+                bool(on_site[i]),
+                int(travel[i]),
+                self.causes[int(plan[i]) // 4],
+            )
+            number = self._cost_numbers.get(key)
+            if number is None:
+                found = self.evaluator.known_cost(key)
+                if found is not None:
+                    number = self._cost_numbers[key] = self._add_cost(found)
+            if number is not None:
+                numbers[u] = number
+        cost[rows] = np.where(priced, numbers[inverse.reshape(-1)], -1)
+        return cost
+
+    def _price(
+        self,
+        plan: np.int64,
+        cause: np.int64,
+        position: int,
+        minutes: Ints,
+        kind: Ints,
+        on_site: Ints,
+        travel: Ints,
+        start: np.int64,
+        tickets: list[str],
+    ) -> int:
+        """cost_epoch of one row, numbered in self._costs."""
+        chosen = self._plans[int(plan)]
+        assert chosen is not None
+        found = self.evaluator.cost_epoch(
+            chosen.priority,
+            self.causes[int(cause)],
+            (
+                int(minutes[position]),
+                _KINDS[int(kind[position])],
+                bool(on_site[position]),
+                int(travel[position]),
+            ),
+            int(start),
+            tickets[position],
+            self.zone,
+        )
+        return self._add_cost(found)
+
+    def _add_cost(self, found: Cost) -> int:
+        self._costs.append(found)
+        self._cost_cells.append((csv_text(found[2]), csv_text(found[1] or "")))
+        return len(self._costs) - 1
+
+    # -- summary and output ------------------------------------------------------------------
+
+    def _count(self, plan: Ints, month: Ints, status: Ints, breaches: int, cost: Ints) -> None:
+        """add_epoch's counts for all the rows judged here, in one go."""
+        priorities = self._priorities[plan]
+        code = (month * len(self._plans) + plan) * 216 + status @ np.array([36, 6, 1])
+        codes, first, counts = np.unique(code, return_index=True, return_counts=True)
+        tally = []
+        for at in np.argsort(first, kind="stable").tolist():  # first seen first
+            rest, statuses = divmod(int(codes[at]), 216)
+            when = rest // len(self._plans)
+            prio = int(self._priorities[rest % len(self._plans)])
+            s1, s2, s3 = statuses // 36, statuses // 6 % 6, statuses % 6
+            key = (
+                f"{when // 100:04d}-{when % 100:02d}",
+                prio,
+                prio,
+                STATUSES[s1],
+                prio,
+                STATUSES[s2],
+                prio,
+                STATUSES[s3],
+            )
+            tally.append((key, int(counts[at])))
+        groups = np.unique(cost * 8 + priorities, return_counts=True)
+        costs = []
+        for code_, count in zip(groups[0].tolist(), groups[1].tolist(), strict=True):
+            found = self._costs[code_ // 8]
+            costs.append((code_ % 8, found[0], found[1], count))
+        self.builder.add_counts(len(plan), tally, breaches, costs)
+
+    def _output(
+        self,
+        lines: list[int],
+        tickets: list[str],
+        v: Ints,
+        plan: Ints,
+        reported: list[str],
+        due: Ints,
+        has_due: Flags,
+        status: Ints,
+        cost: Ints,
+    ) -> list[str]:
+        """The CSV lines of the rows judged here, as the per-row path's csv writer writes
+        them (each with its newline)."""
+        m = len(v)
+        due_texts = np.full((m, 3), "", dtype=object)
+        due_texts[has_due] = np.array(self.due_times.write(due[has_due]), dtype=object)
+        statuses = _STATUS_TEXTS[status]
+        specs = self._specs[plan]
+        priorities = [str(p) for p in self._priorities[plan].tolist()]
+        chosen = np.array(tickets, dtype=object)[v].tolist()
+        if any(c in "".join(chosen) for c in _SPECIAL):
+            chosen = [csv_text(ticket) for ticket in chosen]
+        numbers = cost.tolist()
+        cells = [self._cost_cells[c] for c in numbers]
+        columns: list[list[str]] = [
+            [str(line) for line in np.array(lines, dtype=np.int64)[v].tolist()],
+            chosen,
+            priorities,
+            reported,
+        ]
+        for k in range(3):
+            columns += [
+                specs[:, k].tolist(),
+                priorities,
+                due_texts[:, k].tolist(),
+                statuses[:, k].tolist(),
+            ]
+        columns += [
+            [cell[0] for cell in cells],
+            self._exceptions[plan].tolist(),
+            [cell[1] + "\n" for cell in cells],  # each line ends with its newline
+        ]
+        return list(map(",".join, zip(*columns, strict=True)))
+
+
+_SPECIAL = ',"\r\n'
+_SINK = io.StringIO()
+_CELL = csv.writer(_SINK, lineterminator="\n")
+
+
+def csv_text(text: str) -> str:
+    """A cell as the output's csv writer writes it: as is unless it holds a separator, a
+    quote or a line break (then quoted, by the csv module itself)."""
+    if not any(c in text for c in _SPECIAL):
+        return text
+    _SINK.seek(0)
+    _SINK.truncate()
+    _CELL.writerow([text, ""])
+    return _SINK.getvalue()[:-2]

@@ -1,0 +1,87 @@
+"""Clocks of many rows as arrays: due times and statuses worked out by hand, and the same as the
+row-by-row clocks on a sweep of rows.
+
+Calendar facts (Europe/Amsterdam, November 2026, no public holidays): Mon 23 Nov … Fri 27 Nov,
+Sat 28, Sun 29. Office hours Mon–Fri 09–17. Contract advocatenkantoor-meijer (Advanced, aws
+add-on): P3 first response 8h on office hours.
+"""
+
+from __future__ import annotations
+
+import random
+
+import numpy as np
+
+from engine.batch_clock import Clocks
+from engine.batch_vector_clock import CODES, Intervals, PlanTable, VectorClocks
+from engine.calendars import build_calendar
+from engine.contracts import resolve_target
+from engine.rules import RuleSet
+from engine.times import parse_time
+
+
+def s(text: str) -> int:
+    return int(parse_time(text).timestamp())
+
+
+def test_positions_count_open_seconds_and_skip_closed_time(rules: RuleSet) -> None:
+    office = Intervals(build_calendar(rules.calendar_rules()["kantooruren"]))
+    office.cover(s("2026-11-23T00:00"), s("2026-11-30T00:00"))
+    mon_9, mon_17, tue_9 = s("2026-11-23T09:00"), s("2026-11-23T17:00"), s("2026-11-24T09:00")
+    at = office.position(np.array([mon_9, mon_9 + 60, mon_17, s("2026-11-23T20:00"), tue_9]))
+    assert (at - at[0]).tolist() == [0, 60, 8 * 3600, 8 * 3600, 8 * 3600]
+    is_open, known = office.is_open(np.array([mon_9, mon_17 - 1, mon_17, s("2026-11-28T12:00")]))
+    assert is_open.tolist() == [True, True, False, False] and known.all()
+
+
+def test_due_at_closing_and_a_start_outside_hours_counts_from_the_next_opening(
+    rules: RuleSet,
+) -> None:
+    contract = resolve_target(rules, "contracts/advocatenkantoor-meijer.yaml")
+    clocks = Clocks(rules, contract, parse_time("2026-11-30T09:00"))
+    table = PlanTable([clocks.plan(priority, ()) for priority in (1, 2, 3, 4)])
+    none = np.zeros(2, dtype=np.int64)
+    no = np.zeros(2, dtype=np.bool_)
+    # P3, reported Mon 09:00 (8h: due Mon 17:00, not Tue 09:00) and Sat 12:00 (from Mon 09:00)
+    reported = np.array([s("2026-11-23T09:00"), s("2026-11-28T12:00")])
+    first = np.array([s("2026-11-23T17:00"), s("2026-11-30T08:00")])
+    due, has_due, status, ok = VectorClocks(clocks).judge(
+        table, np.array([2, 2]), reported, first, ~no, none, no, none, no, no
+    )
+    assert ok.all() and has_due[:, 0].all()
+    assert due[:, 0].tolist() == [s("2026-11-23T17:00"), s("2026-11-30T17:00")]
+    assert status[:, 0].tolist() == [CODES["met"], CODES["met"]]
+    assert status[:, 2].tolist() == [CODES["n/a"], CODES["n/a"]]  # no visit
+
+
+def test_the_same_clocks_as_row_by_row(rules: RuleSet) -> None:
+    contract = resolve_target(rules, "advanced")
+    clocks = Clocks(rules, contract, parse_time("2026-12-01T09:00:00.5+01:00"))
+    table = PlanTable([clocks.plan(priority, ()) for priority in (1, 2, 3, 4)])
+    rng = random.Random(7)
+    n = 3000
+    base = s("2026-11-01T00:00")
+    reported = np.array([base + rng.randrange(40 * 86_400) for _ in range(n)])
+    plan = np.array([rng.randrange(4) for _ in range(n)])
+    later = reported + np.array([rng.randrange(5 * 86_400) for _ in range(n)])
+    has = np.array([rng.random() < 0.5 for _ in range(n)])
+    visit = np.array([rng.random() < 0.3 for _ in range(n)])
+    due, has_due, status, ok = VectorClocks(clocks).judge(
+        table, plan, reported, later, has, later + 600, has, later, has & visit, visit
+    )
+    assert ok.all()
+    for i in range(n):
+        got = has[i]
+        expected = clocks.judge_epoch(
+            int(plan[i]) + 1,
+            (),
+            int(reported[i]),
+            int(later[i]) if got else None,
+            int(later[i]) + 600 if got else None,
+            int(later[i]) if got and visit[i] else None,
+            bool(visit[i]),
+        )
+        for k in range(3):
+            want = expected[k]
+            assert (int(due[i, k]) if has_due[i, k] else None) == want[2]
+            assert status[i, k] == CODES[want[3]]

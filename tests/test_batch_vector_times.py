@@ -1,0 +1,70 @@
+"""Local times read from and written to text as arrays: the plain form only, to the second."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import numpy as np
+
+from engine.batch_vector_times import VectorTimes, civil_from_days, days_from_civil
+from engine.times import EpochTimes, format_time, parse_time
+
+
+def utc(*parts: int) -> int:
+    return int(datetime(*parts, tzinfo=UTC).timestamp())  # type: ignore[misc]
+
+
+def test_plain_local_times_are_read_and_every_other_form_is_left_alone() -> None:
+    texts = [
+        "2026-11-23T16:00",  # winter: UTC+1
+        "2026-07-01 09:30:15",  # summer: UTC+2, a space and seconds
+        "",
+        "2026-03-29T10:00",  # the day the clocks go forward: left to parse_time
+        "2026-10-25T12:00",  # the day they go back
+        "2026-02-30T10:00",  # no such date
+        "2026-11-23T24:00",
+        " 2026-11-23T16:00",
+        "2026-11-23T16:00Z",
+        "2026-11-23t16:00",
+        "2026-11-23T16:00:60",
+        "2026-11-23T16:00:5",
+        "2024-02-29T00:00",  # a leap day
+        "٢026-11-23T16:00",  # a digit, but not an ASCII one
+    ]
+    seconds, plain, empty, month = VectorTimes(EpochTimes()).read(texts)
+    assert plain.tolist() == [True, True] + [False] * 10 + [True, False]
+    assert empty.tolist() == [False, False, True] + [False] * 11
+    assert seconds[0] == utc(2026, 11, 23, 15, 0)
+    assert seconds[1] == utc(2026, 7, 1, 7, 30, 15)
+    assert seconds[12] == utc(2024, 2, 28, 23, 0)
+    assert month[[0, 1, 12]].tolist() == [202611, 202607, 202402]
+
+
+def test_written_times_are_format_time_across_both_dst_changes() -> None:
+    times = VectorTimes(EpochTimes())
+    spring, autumn = utc(2026, 3, 29, 1, 0), utc(2026, 10, 25, 1, 0)
+    seconds = np.array(
+        [spring - 1, spring, autumn - 1, autumn, utc(2026, 11, 23, 15, 0), utc(2300, 1, 1)]
+    )
+    assert times.write(seconds) == [
+        "2026-03-29T01:59:59+01:00",
+        "2026-03-29T03:00:00+02:00",
+        "2026-10-25T02:59:59+02:00",
+        "2026-10-25T02:00:00+01:00",
+        "2026-11-23T16:00:00+01:00",
+        format_time(parse_time("2300-01-01T00:00Z").astimezone(EpochTimes().zone)),
+    ]
+    every = np.arange(spring - 7200, spring + 7200, 61)
+    assert times.write(every) == [EpochTimes().write(int(s)) for s in every]
+
+
+def test_days_and_dates_convert_both_ways() -> None:
+    days = np.arange(-800_000, 800_000, 997)
+    year, month, day = civil_from_days(days)
+    assert (days_from_civil(year, month, day) == days).all()
+    assert days_from_civil(
+        np.array([1970, 2026]), np.array([1, 11]), np.array([1, 23])
+    ).tolist() == [
+        0,
+        20_780,  # 56 years with 14 leap days, then 304 + 22 days
+    ]

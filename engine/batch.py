@@ -24,16 +24,15 @@ from zoneinfo import ZoneInfo
 from engine.batch_clock import BREACHED, CLOCKS, MET, ClockOutcome, Clocks, EpochClock, Outcome
 from engine.batch_rows import EpochWork, ParsedRow, RowError
 from engine.business_time import Calendar, is_open, is_open_epoch
-from engine.calendars import build_calendar
 from engine.errors import Location, Problem, SlaError
 from engine.merge import EffectiveContract
 from engine.money import as_decimal_string
 from engine.pricing import Work, quote
 from engine.pricing_aws import (
     EVENING_WEEKEND,
-    EVENING_WEEKEND_CALENDAR,
     OFFICE_HOURS,
     NoService,
+    service_calendars,
     service_window,
 )
 from engine.rules import RuleSet
@@ -284,12 +283,7 @@ class Evaluator:
         self._priced: dict[tuple[object, ...], tuple[Decimal | None, str | None, str]] = {}
         # The calendars engine.pricing_aws.service_window asks, built once: it rebuilds them
         # per call, which costs more than the rest of a row (a test keeps the two in step).
-        calendars = rules.calendar_rules()
-        office = calendars[str(contract.values["calendar"])]
-        extended = contract.values.get("extended_hours") or {}
-        evening = calendars[str(extended.get("calendar", EVENING_WEEKEND_CALENDAR))]
-        self._office = build_calendar(office)
-        self._evening = build_calendar(office, [evening])
+        (_, self._office), (_, self._evening) = service_calendars(rules, contract)
 
     @property
     def window_calendars(self) -> tuple[Calendar, Calendar]:

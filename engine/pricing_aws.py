@@ -19,7 +19,7 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from engine.business_time import is_open, next_opening
+from engine.business_time import Calendar, is_open, next_opening
 from engine.calendars import build_calendar
 from engine.errors import InputError, PricingError, ReferenceNotFound
 from engine.merge import EffectiveContract
@@ -31,9 +31,6 @@ from engine.times import format_time
 
 OFFICE_HOURS, EVENING_WEEKEND = "office_hours", "evening_weekend"
 WITH_ADDON, WITHOUT_ADDON, NO_SLA = "sla_with_addon", "sla_without_addon", "no_sla"
-EVENING_WEEKEND_CALENDAR = "avond-weekend"
-"""The calendar of §1.3.16's windows for customers without the add-on; a contract with the
-add-on names its own in `extended_hours.calendar` (the same one, as shipped)."""
 
 _DAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 _D8 = "aws_other_priorities_pricing"
@@ -64,15 +61,28 @@ class CallColumn:
     d8: bool = False
 
 
-def service_window(rules: RuleSet, contract: EffectiveContract, moment: datetime) -> ServiceWindow:
-    """Office hours or evening/weekend at `moment`; NoService when neither is open."""
+def service_calendars(
+    rules: RuleSet, contract: EffectiveContract
+) -> tuple[tuple[str, Calendar], tuple[str, Calendar]]:
+    """(id, calendar) of the office hours, and of office plus evening/weekend hours.
+
+    The evening/weekend windows are the contract's `extended_hours.calendar` when it has the
+    add-on, else the price list's `evening_weekend.calendar`: every customer may call then, at
+    a price (§1.3.16).
+    """
     calendars = rules.calendar_rules()
     office_id = str(contract.values["calendar"])
     extended = contract.values.get("extended_hours") or {}
-    evening_id = str(extended.get("calendar", EVENING_WEEKEND_CALENDAR))
+    evening_id = str(extended.get("calendar") or rules.prices["evening_weekend"]["calendar"])
     office_rule = _calendar(calendars, office_id)
     office = build_calendar(office_rule)
     evening = build_calendar(office_rule, [_calendar(calendars, evening_id)])
+    return (office_id, office), (evening_id, evening)
+
+
+def service_window(rules: RuleSet, contract: EffectiveContract, moment: datetime) -> ServiceWindow:
+    """Office hours or evening/weekend at `moment`; NoService when neither is open."""
+    (office_id, office), (evening_id, evening) = service_calendars(rules, contract)
     if is_open(moment, office):
         return ServiceWindow(OFFICE_HOURS, office_id)
     if is_open(moment, evening):

@@ -225,6 +225,15 @@ def _cross_file_problems(rules: RuleSet) -> list[Problem]:
                     calendar.location(("extends",)),
                 )
             )
+    prices = rules.singles["prices"]
+    evening = prices.data["evening_weekend"]["calendar"]
+    if evening not in rules.calendars:
+        problems.append(
+            Problem(
+                f"unknown calendar {evening!r}{did_you_mean(evening, rules.calendars)}",
+                prices.location(("evening_weekend", "calendar")),
+            )
+        )
     problems.extend(_decision_problems(rules))
     return problems
 

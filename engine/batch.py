@@ -283,12 +283,19 @@ class Evaluator:
         self._priced: dict[tuple[object, ...], tuple[Decimal | None, str | None, str]] = {}
         # The calendars engine.pricing_aws.service_window asks, built once: it rebuilds them
         # per call, which costs more than the rest of a row (a test keeps the two in step).
-        (_, self._office), (_, self._evening) = service_calendars(rules, contract)
+        (self._office_id, self._office), (self._evening_id, self._evening) = service_calendars(
+            rules, contract
+        )
 
     @property
     def window_calendars(self) -> tuple[Calendar, Calendar]:
         """The office-hours and evening/weekend calendars that decide a call's window."""
         return self._office, self._evening
+
+    @property
+    def window_ids(self) -> tuple[str, str]:
+        """The ids of window_calendars, as NoService's message names them."""
+        return self._office_id, self._evening_id
 
     def known_cost(
         self, key: tuple[str, int, int, str, bool, int, tuple[str, ...]]

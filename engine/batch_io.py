@@ -17,6 +17,7 @@ import json
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import datetime
+from itertools import islice
 from pathlib import Path
 from typing import IO, Any
 
@@ -461,41 +462,74 @@ def _chunks(
     records: Any, width: int, file: str, size: int
 ) -> Iterator[tuple[list[int], list[list[str]], dict[int, RowError]]]:
     """`_records` in chunks of `size`: line numbers, cells, and the rejected records by their
-    position (their cells there are empty)."""
+    position (their cells there are empty).
+
+    The records are read `size` at a time (list.extend keeps those read before a csv.Error).
+    When the reader's line count went up by one per record, their lines follow each other;
+    else each record took one line more per line break inside its (quoted) cells."""
     lines: list[int] = []
     rows: list[list[str]] = []
     errors: dict[int, RowError] = {}
     empty = [""] * width
-    previous = records.line_num
+    synced = records.line_num  # the lines read up to the last record taken
     while True:
+        block: list[list[str]] = []
+        failed: csv.Error | None = None
         try:
-            for cells in records:
-                line, previous = previous + 1, records.line_num
+            block.extend(islice(records, size))
+        except csv.Error as error:
+            failed = error
+        if not block and failed is None:
+            break
+        if failed is None and records.line_num - synced == len(block):
+            starts: Sequence[int] = range(synced + 1, synced + 1 + len(block))
+            after = synced + len(block)
+        else:
+            starts, after = _record_lines(block, synced)
+        synced = records.line_num
+        if all(map(any, block)) and all(len(cells) == width for cells in block):
+            lines.extend(starts)
+            rows.extend(block)
+        else:
+            for line, cells in zip(starts, block, strict=True):
                 if not any(cells):
                     continue  # a blank line is no row
                 if len(cells) != width:
                     errors[len(rows)] = RowError(
                         Problem(
-                            f"{len(cells)} cells, the header has {width}; check the separators "
-                            "and quotes",
+                            f"{len(cells)} cells, the header has {width}; check the "
+                            "separators and quotes",
                             Location(file, line),
                         )
                     )
                     cells = empty
                 lines.append(line)
                 rows.append(cells)
-                if len(rows) >= size:
-                    yield lines, rows, errors
-                    lines, rows, errors = [], [], {}
-        except csv.Error as error:
-            errors[len(rows)] = RowError(Problem(f"not CSV: {error}", Location(file, previous + 1)))
-            lines.append(previous + 1)
+        if failed is not None:
+            errors[len(rows)] = RowError(Problem(f"not CSV: {failed}", Location(file, after + 1)))
+            lines.append(after + 1)
             rows.append(empty)
-            previous = records.line_num
-            continue
-        break
+        while len(rows) >= size:
+            yield lines[:size], rows[:size], {k: e for k, e in errors.items() if k < size}
+            lines, rows = lines[size:], rows[size:]
+            errors = {k - size: e for k, e in errors.items() if k >= size}
     if rows:
         yield lines, rows, errors
+
+
+def _record_lines(block: list[list[str]], synced: int) -> tuple[list[int], int]:
+    """The first line of each record read after line `synced`, and the last line they took:
+    a record takes one line, and one more per line break in its cells (\n, \r or \r\n, as
+    the file, opened with newline="", splits lines)."""
+    starts = []
+    at = synced
+    for cells in block:
+        starts.append(at + 1)
+        at += 1
+        for cell in cells:
+            if "\n" in cell or "\r" in cell:
+                at += cell.count("\n") + cell.count("\r") - cell.count("\r\n")
+    return starts, at
 
 
 def _general(

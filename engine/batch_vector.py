@@ -16,7 +16,7 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Callable, Sequence
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
@@ -30,7 +30,7 @@ from engine.batch_vector_clock import BREACHED_CODE, Intervals, PlanTable, Vecto
 from engine.batch_vector_times import VectorTimes
 from engine.errors import SlaError
 from engine.pricing import INCIDENT, WORK_KINDS
-from engine.pricing_aws import EVENING_WEEKEND, OFFICE_HOURS
+from engine.pricing_aws import EVENING_WEEKEND, OFFICE_HOURS, no_service_message, when_text
 from engine.times import EpochTimes
 
 Ints = NDArray[np.int64]
@@ -346,7 +346,44 @@ class VectorBatch:
             if number is not None:
                 numbers[u] = number
         cost[rows] = np.where(priced, numbers[inverse.reshape(-1)], -1)
+        closed = office_known & evening_known & ~office & ~evening
+        if closed.any():
+            cost[rows[closed]] = self._no_service(at[closed])
         return cost
+
+    def _no_service(self, at: Ints) -> Ints:
+        """The cost number of each start outside both windows: no cost, and the note
+        pricing_aws.service_window's NoService gives, with the next opening of the
+        evening/weekend calendar found in its compiled intervals (-1: they do not tell)."""
+        numbers = np.full(len(at), -1, dtype=np.int64)
+        office, evening = self.office, self.evening
+        if office.calendar.zone is not self.zone or evening.calendar.zone is not self.zone:
+            return numbers  # the note's times are written in the clocks' zone
+        starts, inverse = np.unique(at, return_inverse=True)
+        after = np.searchsorted(evening.starts, starts, side="right")  # none open at `starts`
+        known = after < len(evening.starts)
+        if not known.any():
+            return numbers
+        resumes = evening.starts[np.minimum(after, len(evening.starts) - 1)]
+        office.cover(int(resumes[known].min()), int(resumes[known].max()))
+        in_office, office_known = office.is_open(resumes)
+        known &= office_known
+        start_texts = self.due_times.write(starts)
+        resume_texts = self.due_times.write(resumes)
+        office_id, evening_id = self.evaluator.window_ids
+        found = np.full(len(starts), -1, dtype=np.int64)
+        for u in np.flatnonzero(known).tolist():
+            start, resume = start_texts[u], resume_texts[u]
+            note = no_service_message(
+                when_text(date.fromisoformat(start[:10]).weekday(), start),
+                when_text(date.fromisoformat(resume[:10]).weekday(), resume),
+                office_id,
+                evening_id,
+                bool(in_office[u]),
+            )
+            found[u] = self._add_cost((None, note, ""))
+        numbers[:] = found[inverse.reshape(-1)]
+        return numbers
 
     def _price(
         self,

@@ -88,19 +88,43 @@ def service_window(rules: RuleSet, contract: EffectiveContract, moment: datetime
     if is_open(moment, evening):
         return ServiceWindow(EVENING_WEEKEND, evening_id)
     resumes = next_opening(moment, evening)
-    which = (
-        f"office hours, {office_id}"
-        if is_open(resumes, office)
-        else f"evening/weekend service, {evening_id}"
-    )
+    in_office = is_open(resumes, office)
+    local = moment.astimezone(office.zone)
     error = NoService.at(
-        f"no service at {_when(moment.astimezone(office.zone))}: outside office hours "
-        f"({office_id}) and the evening/weekend hours ({evening_id}); service is next "
-        f"available {_when(resumes)} ({which}); give a start time within service hours"
+        no_service_message(
+            when_text(local.weekday(), format_time(local)),
+            when_text(resumes.weekday(), format_time(resumes)),
+            office_id,
+            evening_id,
+            in_office,
+        )
     )
     error.next_available = resumes
-    error.next_window = OFFICE_HOURS if is_open(resumes, office) else EVENING_WEEKEND
+    error.next_window = OFFICE_HOURS if in_office else EVENING_WEEKEND
     raise error
+
+
+def no_service_message(
+    start: str, resumes: str, office_id: str, evening_id: str, resumes_in_office: bool
+) -> str:
+    """NoService's message: no service at `start`, next at `resumes` (both as `when_text`
+    writes them), in office hours or else evening/weekend service. engine.batch_vector
+    builds the same note for many rows at once."""
+    which = (
+        f"office hours, {office_id}"
+        if resumes_in_office
+        else f"evening/weekend service, {evening_id}"
+    )
+    return (
+        f"no service at {start}: outside office hours ({office_id}) and the evening/weekend "
+        f"hours ({evening_id}); service is next available {resumes} ({which}); give a start "
+        "time within service hours"
+    )
+
+
+def when_text(weekday: int, time_text: str) -> str:
+    """A moment in a NoService message: its weekday (0 Monday) and its format_time text."""
+    return f"{_DAYS[weekday]} {time_text}"
 
 
 def call_column(rules: RuleSet, contract: EffectiveContract, priority: int) -> CallColumn:
@@ -151,7 +175,3 @@ def _calendar(calendars: Mapping[str, dict[str, Any]], cal_id: str) -> dict[str,
             f"no calendar {cal_id!r}{did_you_mean(cal_id, calendars)}", path="calendar"
         )
     return calendars[cal_id]
-
-
-def _when(moment: datetime) -> str:
-    return f"{_DAYS[moment.weekday()]} {format_time(moment)}"

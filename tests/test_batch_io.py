@@ -68,6 +68,59 @@ def test_csv_line_numbers_count_the_header_blank_lines_and_quoted_newlines(
     ]
 
 
+@pytest.mark.parametrize("chunk", [1, 2, 3, 100])
+def test_the_array_path_numbers_lines_as_the_general_path_does(
+    tmp_path: Path, rules: RuleSet, monkeypatch: pytest.MonkeyPatch, chunk: int
+) -> None:
+    """Blank lines, line breaks (\n, \r\n, \r) in quoted cells, short rows and a record the
+    csv module refuses, read in chunks: the rows and rejections at the lines a person counts."""
+    monkeypatch.setattr("engine.batch_io.CHUNK_ROWS", chunk)
+    source = tmp_path / "in.csv"
+    source.write_text(
+        HEADER
+        + "T-1,1,2026-11-23T09:00,\n"  # line 2
+        + "\n"  # line 3: blank, no row
+        + '"T-2\nsecond line",2,2026-11-23T09:00,\n'  # lines 4-5
+        + '"T-3\r\nx\ry",3,2026-11-23T09:00,30\n'  # lines 6-8
+        + ",,,\n"  # line 9: no row
+        + "T-4,9,2026-11-23T09:00,\n"  # line 10: bad priority
+        + "T-5,1,2026-11-23T09:00\n"  # line 11: a cell short
+        + f'T-6,1,"{"x" * 200_000}",\n'  # line 12: larger than the csv module's field limit
+        + "T-7,2,2026-11-24T03:30,45\n"  # line 13: no service at night
+        + "T-8,1,2026-11-23T09:00,10\n",  # line 14
+        encoding="utf-8",
+        newline="",
+    )
+    contract = resolve_target(rules, "advanced")
+    moment = parse_time("2026-12-01T09:00")
+    fast_out, fast_rejected = tmp_path / "fast.csv", []
+    fast = evaluate_export(
+        rules, contract, source, moment, output=fast_out, on_reject=fast_rejected.append
+    )
+    assert [p.location.line for p in fast_rejected] == [10, 11, 12]
+    assert "not CSV" in fast_rejected[2].message
+    with fast_out.open(encoding="utf-8", newline="") as stream:
+        written = list(csv.DictReader(stream))
+    assert [(r["row"], r["ticket"]) for r in written] == [
+        ("2", "T-1"),
+        ("4", "T-2\nsecond line"),
+        ("6", "T-3\r\nx\ry"),
+        ("13", "T-7"),
+        ("14", "T-8"),
+    ]
+    reader = RowReader(str(source), rules.exception_rules().keys())
+    evaluator = Evaluator(rules, contract, moment)
+    builder = SummaryBuilder(int(rules.evaluation["breach_list_limit"]), moment)
+    general_out, general_rejected = tmp_path / "general.csv", []
+    with general_out.open("w", encoding="utf-8", newline="") as stream:
+        writer = RowWriter(stream, "csv")
+        for result in run(read_rows(source, reader), evaluator, builder, general_rejected.append):
+            writer.write(result)
+    assert fast_out.read_bytes() == general_out.read_bytes()
+    assert [str(p) for p in fast_rejected] == [str(p) for p in general_rejected]
+    assert fast == builder.summary()
+
+
 def test_csv_with_a_byte_order_mark(tmp_path: Path, reader: RowReader) -> None:
     source = tmp_path / "in.csv"
     source.write_bytes(("\ufeff" + HEADER + "T-1,1,2026-11-23T09:00,\n").encode())
@@ -267,6 +320,7 @@ def test_the_integer_path_writes_what_the_general_path_writes(
     the per-row path the others, in between."""
     monkeypatch.setattr("engine.batch_io.CHUNK_ROWS", 97)
     judged = _count_vector_rows(monkeypatch)
+    closed = _count_no_service_notes(monkeypatch)
     source = tmp_path / "in.csv"
     source.write_text(_varied_rows(1500, seed=len(target) + len(as_of)), encoding="utf-8")
     contract = resolve_target(rules, target)
@@ -291,6 +345,8 @@ def test_the_integer_path_writes_what_the_general_path_writes(
     assert statuses == {"met", "breached", "open", "at_risk", "best_effort", "n/a"}
     assert 10 < fast.rows_rejected < 300 and fast.breaches and fast.not_priced
     assert 500 < sum(judged) < fast.rows_out - 100 and len(judged) == 16
+    # calls at night got their "no service" note from the arrays, not one by one
+    assert 20 < sum(closed) < fast.not_priced
 
 
 def _count_vector_rows(monkeypatch: pytest.MonkeyPatch) -> list[int]:
@@ -303,6 +359,20 @@ def _count_vector_rows(monkeypatch: pytest.MonkeyPatch) -> list[int]:
         count(self, plan, *rest)
 
     monkeypatch.setattr(VectorBatch, "_count", counting)
+    return counts
+
+
+def _count_no_service_notes(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """The number of rows whose no-service note the arrays wrote, per chunk."""
+    counts: list[int] = []
+    no_service = VectorBatch._no_service
+
+    def counting(self: VectorBatch, at: Any) -> Any:
+        numbers = no_service(self, at)
+        counts.append(int((numbers >= 0).sum()))
+        return numbers
+
+    monkeypatch.setattr(VectorBatch, "_no_service", counting)
     return counts
 
 

@@ -2,7 +2,8 @@
 arrays (numpy), every row that is not plain left to the per-row path at its place in the file.
 
 A row is plain when RowReader.epoch_row reads it and it needs nothing the arrays do not do: a
-priority 1–4 and no priority history, no pauses, known causes (or none), every time cell empty
+priority 1–4 and no priority history, at most MAX_PAUSES pauses once merged (each end in the
+plain local form), known causes (or none), every time cell empty
 or in the plain local form on a day without a DST change. For those rows this module computes
 what the per-row path (epoch_row, judge_epoch, cost_epoch, add_epoch, the output row) computes,
 byte for byte; tests/test_batch_io.py checks it on generated rows. Every other row, and every
@@ -26,8 +27,16 @@ from numpy.typing import NDArray
 from engine.batch import Evaluator, SummaryBuilder
 from engine.batch_clock import CLOCKS, STATUSES, ClockPlan
 from engine.batch_rows import COLUMNS, PRIORITIES, RowError, RowReader
-from engine.batch_vector_clock import BREACHED_CODE, Intervals, PlanTable, VectorClocks
+from engine.batch_vector_clock import (
+    BREACHED_CODE,
+    MAX_PAUSES,
+    Intervals,
+    Pauses,
+    PlanTable,
+    VectorClocks,
+)
 from engine.batch_vector_times import VectorTimes
+from engine.deadlines import merge_pauses
 from engine.errors import SlaError
 from engine.pricing import INCIDENT, WORK_KINDS
 from engine.pricing_aws import EVENING_WEEKEND, OFFICE_HOURS, no_service_message, when_text
@@ -193,8 +202,8 @@ class VectorBatch:
         ok = np.fromiter(map(bool, tickets), dtype=np.bool_, count=n)
         priority = self._numbers("priority", cells(_PRIORITY), lambda t: PRIORITIES.get(t, 0))
         ok &= priority > 0
-        for index in (_PAUSES, _HISTORY):
-            ok &= np.fromiter(map(len, cells(index)), dtype=np.int64, count=n) == 0
+        ok &= np.fromiter(map(len, cells(_HISTORY)), dtype=np.int64, count=n) == 0
+        pauses = self._pauses(cells(_PAUSES), ok)
         reported, plain, _, month = self.read_times.read(cells(_REPORTED))
         ok &= plain
         times = {}
@@ -237,6 +246,7 @@ class VectorBatch:
             arrival[v],
             has_arrival[v],
             on_site[v] == 1,
+            pauses.take(v),
         )
         v, due, has_due, status = v[judged], due[judged], has_due[judged], status[judged]
         plan, cause, start = plan[v], cause[v], start[v]
@@ -293,6 +303,47 @@ class VectorBatch:
                 write(found)
         if done < len(out):
             write_lines("".join(out[done:]))
+
+    def _pauses(self, texts: Sequence[str], ok: Flags) -> Pauses:
+        """The merged pauses of each row, as epoch_row reads and judge_epoch merges them; a row
+        with a pause written otherwise than plainly, or with more than MAX_PAUSES, is marked
+        not `ok` (the per-row path reads it, or says what is wrong)."""
+        n = len(texts)
+        found: dict[int, tuple[tuple[int, int], ...]] = {}
+        written = np.fromiter(map(len, texts), dtype=np.int64, count=n) > 0
+        for i in np.flatnonzero(ok & written).tolist():
+            merged = self._merged_pauses(texts[i])
+            if merged is None or len(merged) > MAX_PAUSES:
+                ok[i] = False
+            elif merged:
+                found[i] = merged
+        width = max(map(len, found.values()), default=0)
+        starts = np.zeros((n, width), dtype=np.int64)
+        ends = np.zeros((n, width), dtype=np.int64)
+        count = np.zeros(n, dtype=np.int64)
+        for i, merged in found.items():
+            count[i] = len(merged)
+            for p, (start, end) in enumerate(merged):
+                starts[i, p], ends[i, p] = start, end
+        return Pauses(starts, ends, count)
+
+    def _merged_pauses(self, text: str) -> tuple[tuple[int, int], ...] | None:
+        """RowReader._epoch_pauses, merged, for pauses whose ends EpochTimes.read reads; None
+        for any other (the per-row path reads it or rejects the row)."""
+        read = self.reader.epochs.read
+        pauses = []
+        for item in text.split(";"):
+            item = item.strip()
+            if not item:
+                continue
+            parts = item.split("/")
+            if len(parts) != 2:
+                return None
+            start, end = read(parts[0]), read(parts[1])
+            if start is None or end is None or end < start:
+                return None
+            pauses.append((start, end))
+        return merge_pauses(pauses)
 
     # -- costs -------------------------------------------------------------------------------
 

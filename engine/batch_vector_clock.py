@@ -1,10 +1,13 @@
 """The three clocks of many plain rows judged at once: engine.batch_clock for numpy arrays.
 
-A plain row has no pauses and no priority history, so each clock is one count on one calendar
-(`Clocks._single`). Here that count is done for a whole column of rows with `np.searchsorted`
-on the calendar's compiled intervals (Calendar.intervals), the same arithmetic as
-business_time.deadline_epoch / due_and_used / elapsed_epoch: a start outside open hours
-counts from the next opening, a duration that runs out at closing is due at closing.
+A plain row has no priority history and at most MAX_PAUSES pauses (once merged), so each clock
+is one count on one calendar (`Clocks._single`), less the open time inside each pause
+(batch_clock._paused_elapsed / _paused_deadline, i.e. PausedClock.elapsed and .deadline).
+Here that count is done for a whole column of rows with `np.searchsorted` on the calendar's
+compiled intervals (Calendar.intervals), the same arithmetic as business_time.deadline_epoch /
+due_and_used / elapsed_epoch: a start outside open hours counts from the next opening, a
+duration that runs out at closing is due at closing; a pause is walked or clipped one pause
+index at a time for the rows that have that many.
 
 A row whose count needs years not compiled, or whose target is not a positive number of
 seconds, is marked not `ok`: the caller judges it row by row (Clocks.judge_epoch), which
@@ -25,6 +28,7 @@ Ints = NDArray[np.int64]
 Flags = NDArray[np.bool_]
 _US = 1_000_000
 _MARGIN = 400 * 86_400  # deadlines searched up to this far past the latest start
+MAX_PAUSES = 2  # rows with more merged pauses are judged row by row
 CODES = {status: code for code, status in enumerate(STATUSES)}
 _MET, _BREACHED, _AT_RISK, _OPEN = (CODES[s] for s in (MET, BREACHED, AT_RISK, OPEN))
 BREACHED_CODE = _BREACHED
@@ -97,6 +101,63 @@ class PlanTable:
             self.calendar[number] = index
 
 
+class Pauses:
+    """Each row's merged pauses as (rows, width) arrays of starts and ends, `count` of them
+    used per row (the rest of a row is padding, never read)."""
+
+    def __init__(self, starts: Ints, ends: Ints, count: Ints) -> None:
+        self.starts, self.ends, self.count = starts, ends, count
+
+    @classmethod
+    def none(cls, n: int) -> Pauses:
+        empty = np.zeros((n, 0), dtype=np.int64)
+        return cls(empty, empty, np.zeros(n, dtype=np.int64))
+
+    def take(self, rows: Ints) -> Pauses:
+        return Pauses(self.starts[rows], self.ends[rows], self.count[rows])
+
+
+def paused_elapsed(intervals: Intervals, s: Ints, begin: Ints, e: Ints, pauses: Pauses) -> Ints:
+    """PausedClock.elapsed from `s` (at position `begin`) to `e`: the open time in [s, e) less
+    the open time inside each pause clipped to [s, e); 0 where e <= s."""
+    used: Ints = np.where(e > s, intervals.position(e) - begin, 0)
+    for p in range(pauses.starts.shape[1]):
+        sub = np.flatnonzero(pauses.count > p)
+        if not sub.size:
+            break
+        low = np.maximum(s[sub], pauses.starts[sub, p])
+        high = np.minimum(e[sub], pauses.ends[sub, p])
+        inside = high > low
+        used[sub] -= np.where(inside, intervals.position(high) - intervals.position(low), 0)
+    return used
+
+
+def paused_whole(intervals: Intervals, s: Ints, begin: Ints, limit: Ints, pauses: Pauses) -> Ints:
+    """The position at which PausedClock.deadline(s, limit) is due, for limits > 0: the pauses
+    walked in order; before each, the open time since the cursor holds what remains only when
+    it is not zero (zero open time cannot hold even a zero duration), else the cursor jumps to
+    the pause's end."""
+    at, remaining = begin.copy(), limit.copy()
+    cursor = s.copy()
+    done = np.zeros(len(s), dtype=np.bool_)
+    for p in range(pauses.starts.shape[1]):
+        sub = np.flatnonzero((pauses.count > p) & ~done)
+        sub = sub[pauses.ends[sub, p] > cursor[sub]]
+        if not sub.size:
+            continue
+        p_start, p_end = pauses.starts[sub, p], pauses.ends[sub, p]
+        before = p_start > cursor[sub]
+        available = np.where(before, intervals.position(p_start) - at[sub], 0)
+        hit = before & (available > 0) & (available >= remaining[sub])
+        done[sub[hit]] = True
+        moved, go = sub[~hit], ~hit
+        remaining[moved] -= available[go]
+        cursor[moved] = p_end[go]
+        at[moved] = intervals.position(p_end[go])
+    whole: Ints = at + remaining
+    return whole
+
+
 class VectorClocks:
     """Judges the clocks of plain rows as `Clocks.judge_epoch` does, many rows at a time."""
 
@@ -118,10 +179,12 @@ class VectorClocks:
         arrival: Ints,
         has_arrival: Flags,
         visit: Flags,
+        pauses: Pauses | None = None,
     ) -> tuple[Ints, Flags, Ints, Flags]:
         """(due, has_due, status code) of the three clocks as (rows, 3) arrays, and `ok`:
-        where false the row is left to the per-row path."""
+        where false the row is left to the per-row path. `pauses`: merged, sorted."""
         n = len(plan)
+        paused = pauses if pauses is not None else Pauses.none(n)
         ok = table.fixed[plan, 0] != -2
         due = np.zeros((n, 3), dtype=np.int64)
         has_due = np.zeros((n, 3), dtype=np.bool_)
@@ -137,20 +200,17 @@ class VectorClocks:
             (resolved, has_resolved),
             (arrival, has_arrival),
         )
-        self._clock(table, 0, plan, reported, first, has_first, everyone, due, has_due, status, ok)
+        clock = (paused, due, has_due, status, ok)
+        self._clock(table, 0, plan, reported, first, has_first, everyone, *clock)
         start = reported
         if self.from_first_response:
             start = np.where(has_first, first, np.where(has_due[:, 0], due[:, 0], reported)).astype(
                 np.int64
             )
             self._cover(table, plan, (start, everyone))
-        self._clock(
-            table, 1, plan, start, resolved, has_resolved, everyone, due, has_due, status, ok
-        )
+        self._clock(table, 1, plan, start, resolved, has_resolved, everyone, *clock)
         needed = visit | has_arrival
-        self._clock(
-            table, 2, plan, reported, arrival, has_arrival, needed, due, has_due, status, ok
-        )
+        self._clock(table, 2, plan, reported, arrival, has_arrival, needed, *clock)
         status[~needed, 2] = CODES["n/a"]
         return due, has_due, status, ok
 
@@ -176,6 +236,7 @@ class VectorClocks:
         actual: Ints,
         has_actual: Flags,
         needed: Flags,
+        pauses: Pauses,
         due: Ints,
         has_due: Flags,
         status: Ints,
@@ -190,24 +251,27 @@ class VectorClocks:
             if not rows.size:
                 continue
             s, limit, got = start[rows], limits[rows], has_actual[rows]
+            paused = pauses.take(rows)
             end = np.where(got, actual[rows], self.as_of)
             begin = intervals.position(s)
-            whole = begin + limit
+            whole = paused_whole(intervals, s, begin, limit, paused)
             j = np.searchsorted(intervals.cum[1:], whole, side="left")
             good = (limit > 0) & (s >= intervals.lo) & (s < intervals.hi) & (end < intervals.hi)
             good &= j < len(intervals.starts)
+            if paused.ends.shape[1]:  # every instant a pause walk or clip reads is compiled
+                good &= paused.ends.max(axis=1) < intervals.hi
             if self.micro:
                 good &= self.as_of + 1 < intervals.hi
             at = np.minimum(j, max(len(intervals.starts) - 1, 0))
             if len(intervals.starts):
                 due[rows, k] = intervals.starts[at] + whole - intervals.cum[at]
             has_due[rows, k] = True
-            used = np.where(end > s, intervals.position(end) - begin, 0)
+            used = paused_elapsed(intervals, s, begin, end, paused)
             closed = np.where(used <= limit, _MET, _BREACHED)
             used_us = used * _US
             if self.micro:  # time counts at one rate (0 or 1) from as_of_s to as_of_s + 1
                 after = np.full(len(rows), self.as_of + 1, dtype=np.int64)
-                until = np.where(after > s, intervals.position(after) - begin, 0)
+                until = paused_elapsed(intervals, s, begin, after, paused)
                 used_us = used_us + (until - used) * self.micro
             still = np.where(
                 used_us > limit * _US,

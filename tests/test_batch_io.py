@@ -22,6 +22,7 @@ from engine.batch_io import (
 )
 from engine.batch_rows import ParsedRow, RowError, RowReader
 from engine.batch_vector import VectorBatch
+from engine.batch_vector_clock import VectorClocks
 from engine.contracts import resolve_target
 from engine.errors import InputError, Problem
 from engine.rules import RuleSet
@@ -264,6 +265,26 @@ def _varied_rows(count: int, seed: int) -> str:
             return value.strftime("%Y-%m-%dT%H:%MZ")
         return value.strftime(" %Y-%m-%dT%H:%M")
 
+    def pauses(reported: datetime) -> list[tuple[datetime, datetime]]:
+        form = rng.random()
+        start = moment(reported)
+        if form < 0.25:  # often over open hours
+            return [(start, moment(start))]
+        if form < 0.35:  # a night, outside office hours
+            night = reported.replace(hour=20, minute=0)
+            return [(night, night + timedelta(hours=rng.choice((10, 11))))]
+        if form < 0.45:  # from before the report to after any due time
+            return [(reported - timedelta(hours=2), reported + timedelta(days=rng.choice((3, 9))))]
+        if form < 0.6:  # two overlapping
+            end = moment(start)
+            middle = start + (end - start) / 2
+            return [(start, end), (middle.replace(second=0, microsecond=0), moment(end))]
+        found = [(start, moment(start))]  # two or three apart (three: judged row by row)
+        for _ in range(rng.choice((1, 1, 2))):
+            after = found[-1][1] + timedelta(minutes=rng.choice((1, 30, 600, 1500)))
+            found.append((after, moment(after)))
+        return found
+
     out = [
         "ticket,priority,reported,first_response,resolved,on_site_arrival,start,pauses,"
         "causes,minutes,work,on_site,travel_minutes,priority_history"
@@ -282,11 +303,8 @@ def _varied_rows(count: int, seed: int) -> str:
             cells[5] = text(moment(reported))
         if rng.random() < 0.1:
             cells[6] = text(moment(reported))
-        if rng.random() < 0.1:
-            start = moment(reported)
-            cells[7] = f"{text(start)}/{text(moment(start))}"
-            if rng.random() < 0.5:
-                cells[7] += f";{text(moment(start))}/{text(moment(start))}"
+        if rng.random() < 0.2:
+            cells[7] = ";".join(f"{text(a)}/{text(b)}" for a, b in pauses(reported))
         if rng.random() < 0.1:
             cells[8] = rng.choice(("derde-partij", "misbruik", "overmacht", "geen-betrokkenheid"))
         if rng.random() < 0.8:
@@ -321,6 +339,7 @@ def test_the_integer_path_writes_what_the_general_path_writes(
     monkeypatch.setattr("engine.batch_io.CHUNK_ROWS", 97)
     judged = _count_vector_rows(monkeypatch)
     closed = _count_no_service_notes(monkeypatch)
+    paused = _count_vector_pauses(monkeypatch)
     source = tmp_path / "in.csv"
     source.write_text(_varied_rows(1500, seed=len(target) + len(as_of)), encoding="utf-8")
     contract = resolve_target(rules, target)
@@ -343,10 +362,12 @@ def test_the_integer_path_writes_what_the_general_path_writes(
     # the rows really were varied: every status, some rejected, some breaches listed
     statuses = {status for counts in fast.statuses.values() for status in counts}
     assert statuses == {"met", "breached", "open", "at_risk", "best_effort", "n/a"}
-    assert 10 < fast.rows_rejected < 300 and fast.breaches and fast.not_priced
+    assert 10 < fast.rows_rejected < 400 and fast.breaches and fast.not_priced
     assert 500 < sum(judged) < fast.rows_out - 100 and len(judged) == 16
     # calls at night got their "no service" note from the arrays, not one by one
     assert 20 < sum(closed) < fast.not_priced
+    # rows with one and with two pauses (after merging) were judged by the arrays
+    assert sum(one for one, _ in paused) > 50 and sum(two for _, two in paused) > 10
 
 
 def _count_vector_rows(monkeypatch: pytest.MonkeyPatch) -> list[int]:
@@ -359,6 +380,21 @@ def _count_vector_rows(monkeypatch: pytest.MonkeyPatch) -> list[int]:
         count(self, plan, *rest)
 
     monkeypatch.setattr(VectorBatch, "_count", counting)
+    return counts
+
+
+def _count_vector_pauses(monkeypatch: pytest.MonkeyPatch) -> list[tuple[int, int]]:
+    """Per chunk, the rows with one and with two merged pauses the arrays judged."""
+    counts: list[tuple[int, int]] = []
+    judge = VectorClocks.judge
+
+    def counting(self: VectorClocks, *args: Any) -> Any:
+        found = judge(self, *args)
+        count, ok = args[-1].count, found[3]
+        counts.append((int((ok & (count == 1)).sum()), int((ok & (count == 2)).sum())))
+        return found
+
+    monkeypatch.setattr(VectorClocks, "judge", counting)
     return counts
 
 

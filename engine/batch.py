@@ -345,16 +345,19 @@ class Evaluator:
         elif is_open_epoch(start, self._evening):
             window = EVENING_WEEKEND
         else:
-            cost, note = self._cost(self._work(priority, causes, work, start, ticket, zone))
-            return cost, note, "" if cost is None else as_decimal_string(cost)
+            return self._priced_now(self._work(priority, causes, work, start, ticket, zone))
         key = (window, priority, minutes, kind, on_site, travel, causes)
         found = self._priced.get(key)
         if found is None:
-            cost, note = self._cost(self._work(priority, causes, work, start, ticket, zone))
-            found = (cost, note, "" if cost is None else as_decimal_string(cost))
+            found = self._priced_now(self._work(priority, causes, work, start, ticket, zone))
             if key in self._quotes:  # what _cost keeps, so the same rows are quoted afresh
                 self._priced[key] = found
         return found
+
+    def _priced_now(self, work: Work) -> tuple[Decimal | None, str | None, str]:
+        """`_cost` of `work`, with the cost as the output writes it ("" for none)."""
+        cost, note = self._cost(work)
+        return cost, note, "" if cost is None else as_decimal_string(cost)
 
     @staticmethod
     def _work(

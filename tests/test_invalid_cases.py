@@ -6,7 +6,6 @@ A case is `input.yaml` and `expected.yaml` with `where` (file:line:col), optiona
 
 from __future__ import annotations
 
-import time
 from pathlib import Path
 
 import pytest
@@ -52,9 +51,10 @@ def test_every_case_folder_is_complete() -> None:
         assert (case / "expected.yaml").is_file(), case
 
 
-def test_alias_bomb_is_rejected_in_well_under_a_second() -> None:
-    started = time.perf_counter()
+def test_alias_bomb_is_rejected_at_its_first_alias() -> None:
+    """A bomb that expanded would take minutes and gigabytes; refusing it at the first alias,
+    before any expansion, is what makes it cheap (no timing here: tests assert behaviour)."""
     report = validate([CASES / "alias-bomb" / "input.yaml"], RULES_DIR)
-    assert not report.ok
-    # Not a benchmark: a bomb that expanded would take minutes and gigabytes, not milliseconds.
-    assert time.perf_counter() - started < 1.0
+    assert [(p.location.line, p.location.column, p.location.path) for p in report.problems] == [
+        (6, 8, "b[0]")
+    ]

@@ -17,6 +17,7 @@ import json
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import datetime
+from functools import partial
 from itertools import islice
 from pathlib import Path
 from typing import IO, Any
@@ -24,6 +25,7 @@ from typing import IO, Any
 from engine.batch import Evaluator, RowResult, Summary, SummaryBuilder, run
 from engine.batch_clock import CLOCKS
 from engine.batch_rows import COLUMNS, ParsedRow, RowError, RowReader
+from engine.collector import paced_collection
 from engine.errors import InputError, Location, Problem, SlaError
 from engine.merge import EffectiveContract
 from engine.money import as_decimal_string
@@ -310,42 +312,54 @@ def evaluate_export(
     evaluator = Evaluator(rules, contract, as_of)
     builder = SummaryBuilder(int(rules.evaluation["breach_list_limit"]), as_of)
     kind = output_format(output) if output is not None else None
-    if (
-        input_format(source) == CSV
-        and kind in (CSV, None)
-        and evaluator.clocks.epoch_ready
-        and reader.zone is builder.zone
-    ):
-        if output is None:
-            _evaluate_csv(source, reader, evaluator, builder, on_reject, on_progress, None)
-        else:
+    with paced_collection() as collect:
+        if (
+            input_format(source) == CSV
+            and kind in (CSV, None)
+            and evaluator.clocks.epoch_ready
+            and reader.zone is builder.zone
+        ):
+            evaluate = partial(
+                _evaluate_csv, source, reader, evaluator, builder, on_reject, on_progress, collect
+            )
+            if output is None:
+                evaluate(None)
+            else:
+                with atomic_file(output, [source]) as stream:
+                    evaluate(RowWriter(stream, CSV))
+            return builder.summary()
+        results = _paced(
+            run(read_rows(source, reader), evaluator, builder, on_reject),
+            builder,
+            on_progress,
+            collect,
+        )
+        if output is not None and kind in (CSV, JSONL):
             with atomic_file(output, [source]) as stream:
-                writer = RowWriter(stream, CSV)
-                _evaluate_csv(source, reader, evaluator, builder, on_reject, on_progress, writer)
-        return builder.summary()
-    results = run(read_rows(source, reader), evaluator, builder, on_reject)
-    if on_progress is not None:
-        results = _reporting(results, builder, on_progress)
-    if output is not None and kind in (CSV, JSONL):
-        with atomic_file(output, [source]) as stream:
-            writer = RowWriter(stream, kind)
-            for result in results:
-                writer.write(result)
-    else:
-        for _ in results:
-            pass
+                writer = RowWriter(stream, kind)
+                for result in results:
+                    writer.write(result)
+        else:
+            for _ in results:
+                pass
     return builder.summary()
 
 
-def _reporting(
-    results: Iterator[RowResult], builder: SummaryBuilder, on_progress: Callable[[int], None]
+def _paced(
+    results: Iterator[RowResult],
+    builder: SummaryBuilder,
+    on_progress: Callable[[int], None] | None,
+    collect: Callable[[int], None],
 ) -> Iterator[RowResult]:
+    """`results`, telling `on_progress` and `collect` the rows read every PROGRESS_EVERY."""
     next_report = PROGRESS_EVERY
     for result in results:
         yield result
         done = builder.rows_out + builder.rows_rejected
         if done >= next_report:
-            on_progress(done)
+            collect(done)
+            if on_progress is not None:
+                on_progress(done)
             next_report = done + PROGRESS_EVERY
 
 
@@ -360,9 +374,11 @@ def _evaluate_csv(
     builder: SummaryBuilder,
     on_reject: Callable[[Problem], None],
     on_progress: Callable[[int], None] | None,
+    collect: Callable[[int], None],
     writer: RowWriter | None,
 ) -> None:
-    """evaluate_export for a CSV export, written as CSV or not at all.
+    """evaluate_export for a CSV export, written as CSV or not at all; `collect` is told the
+    rows read after each chunk (engine.collector).
 
     The rows are read in chunks; engine.batch_vector judges, prices, counts and writes the
     plain rows of a chunk as arrays, and hands each other row, at its place in the file, to
@@ -451,6 +467,7 @@ def _evaluate_csv(
 
         for lines, rows, errors in _chunks(records, len(header), reader.file, CHUNK_ROWS):
             batch.run(lines, rows, errors, per_row, write, write_lines)
+            collect(builder.rows_out + builder.rows_rejected)
             if on_progress is not None:
                 done = builder.rows_out + builder.rows_rejected
                 while done >= next_report:  # the counts the row-by-row loop reported

@@ -42,6 +42,18 @@ class NoService(InputError):
     next_available: datetime
     next_window: str
 
+    @classmethod
+    def resuming(cls, message: str, resumes: datetime, window: str) -> NoService:
+        """The error, with when and in which window service resumes.
+
+        Built here rather than in a local of the raising function: a raised exception held by
+        a frame of its own traceback is a reference cycle that only the garbage collector
+        frees, and `sla evaluate` may raise this for thousands of rows."""
+        error = cls.at(message)
+        error.next_available = resumes
+        error.next_window = window
+        return error
+
 
 @dataclass(frozen=True)
 class ServiceWindow:
@@ -90,18 +102,17 @@ def service_window(rules: RuleSet, contract: EffectiveContract, moment: datetime
     resumes = next_opening(moment, evening)
     in_office = is_open(resumes, office)
     local = moment.astimezone(office.zone)
-    error = NoService.at(
+    raise NoService.resuming(
         no_service_message(
             when_text(local.weekday(), format_time(local)),
             when_text(resumes.weekday(), format_time(resumes)),
             office_id,
             evening_id,
             in_office,
-        )
+        ),
+        resumes,
+        OFFICE_HOURS if in_office else EVENING_WEEKEND,
     )
-    error.next_available = resumes
-    error.next_window = OFFICE_HOURS if in_office else EVENING_WEEKEND
-    raise error
 
 
 def no_service_message(

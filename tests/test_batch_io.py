@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import csv
+import gc
 import json
 import random
+import weakref
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -23,6 +25,7 @@ from engine.batch_io import (
 from engine.batch_rows import ParsedRow, RowError, RowReader
 from engine.batch_vector import VectorBatch
 from engine.batch_vector_clock import VectorClocks
+from engine.collector import paced_collection
 from engine.contracts import resolve_target
 from engine.errors import InputError, Problem
 from engine.rules import RuleSet
@@ -439,3 +442,46 @@ def test_the_array_path_writes_what_the_general_path_writes_in_any_chunks(
     assert [str(p) for p in fast_rejected] == [str(p) for p in general_rejected]
     assert fast == builder.summary()
     assert fast.breaches_total > len(fast.breaches) > 0
+
+
+def test_evaluating_creates_no_reference_cycles(tmp_path: Path, rules: RuleSet) -> None:
+    """engine.collector turns automatic collection off while rows are evaluated, so the rows
+    (calls at night whose quote raises NoService, rejected rows, pauses, priority changes)
+    must be freed by reference counting alone: nothing is left for the collector."""
+    source = tmp_path / "in.csv"
+    source.write_text(_varied_rows(600, seed=7), encoding="utf-8")
+    contract = resolve_target(rules, "advanced")
+    moment = parse_time("2026-12-01T09:00")
+
+    def evaluate() -> Any:
+        return evaluate_export(
+            rules, contract, source, moment, output=tmp_path / "out.csv", on_reject=print
+        )
+
+    evaluate()  # first use: imports and caches
+    gc.collect()
+    gc.disable()
+    try:
+        summary = evaluate()
+        assert gc.collect() == 0
+    finally:
+        gc.enable()
+    assert summary.rows_rejected and summary.not_priced  # the rows that used to leave cycles
+
+
+def test_paced_collection_collects_every_so_many_rows_and_restores_the_collector() -> None:
+    class Node:
+        other: Any = None
+
+    assert gc.isenabled()
+    with paced_collection(every=10) as done:
+        assert not gc.isenabled()
+        node = Node()
+        node.other = node  # a cycle: only the collector frees it
+        freed = weakref.ref(node)
+        del node
+        done(5)
+        assert freed() is not None  # fewer than 10 rows: not yet
+        done(10)
+        assert freed() is None
+    assert gc.isenabled()

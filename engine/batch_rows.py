@@ -269,6 +269,17 @@ class RowReader:
             out.append((ends[0], ends[1]))
         return tuple(out)
 
+    def history_of(
+        self, text: str, reported: int, resolved: int | None
+    ) -> tuple[tuple[int, int], ...] | None:
+        """The (at, priority) changes of a non-empty priority_history cell as epoch_row reads
+        them for a row reported and resolved then; None when it does not (`parse` says what
+        is wrong, or reads a form epoch_row leaves to it)."""
+        try:
+            return self._epoch_history(text, reported, resolved)
+        except _Unusual:
+            return None
+
     def causes_of(self, text: str) -> tuple[str, ...] | None:
         """The causes of a non-empty causes cell as epoch_row reads them; None when it does
         not (an unknown cause: `parse` says what is wrong)."""

@@ -2,8 +2,9 @@
 arrays (numpy), every row that is not plain left to the per-row path at its place in the file.
 
 A row is plain when RowReader.epoch_row reads it and it needs nothing the arrays do not do: a
-priority 1–4 and no priority history, at most MAX_PAUSES pauses once merged (each end in the
-plain local form), known causes (or none), every time cell empty
+priority 1–4 (or a priority history whose priorities count on one calendar), at most
+MAX_PAUSES pauses once merged (each end in the plain local form), known causes (or none), every
+time cell empty
 or in the plain local form on a day without a DST change. For those rows this module computes
 what the per-row path (epoch_row, judge_epoch, cost_epoch, add_epoch, the output row) computes,
 byte for byte; tests/test_batch_io.py checks it on generated rows. Every other row, and every
@@ -56,6 +57,7 @@ _FLAGS = {"": 0, "true": 1, "false": 0}
 _BIG = 1_000_000  # minutes and travel minutes below this are priced from the arrays
 _CACHE = 100_000  # distinct cell texts remembered per column
 _STATUS_TEXTS = np.array(STATUSES, dtype=object)
+_PRIORITY_TEXTS = np.array(["", "1", "2", "3", "4"], dtype=object)
 (
     _TICKET,
     _PRIORITY,
@@ -82,6 +84,11 @@ def _whole(text: str) -> int:
         return -1
     number = int(text)
     return number if number < _BIG else -1
+
+
+def _priority(text: str) -> int:
+    """A priority cell as epoch_row reads it: 0 empty, -1 not a priority."""
+    return PRIORITIES.get(text, -1) if text else 0
 
 
 def _kind(text: str) -> int:
@@ -191,6 +198,9 @@ class VectorBatch:
         n = len(rows)
         if n == 0:
             return
+        if len(self._costs) > _CACHE:  # cost numbers are read within a chunk: start afresh
+            del self._costs[1:], self._cost_cells[1:]
+            self._cost_numbers.clear()
         columns = list(zip(*rows, strict=True))
         blank: tuple[str, ...] = ("",) * n
 
@@ -200,9 +210,10 @@ class VectorBatch:
 
         tickets = [text.strip() for text in cells(_TICKET)]
         ok = np.fromiter(map(bool, tickets), dtype=np.bool_, count=n)
-        priority = self._numbers("priority", cells(_PRIORITY), lambda t: PRIORITIES.get(t, 0))
-        ok &= priority > 0
-        ok &= np.fromiter(map(len, cells(_HISTORY)), dtype=np.int64, count=n) == 0
+        priority = self._numbers("priority", cells(_PRIORITY), _priority)
+        histories = cells(_HISTORY)
+        has_history = np.fromiter(map(len, histories), dtype=np.int64, count=n) > 0
+        ok &= (priority > 0) | (has_history & (priority == 0))  # 0: empty, from the history
         pauses = self._pauses(cells(_PAUSES), ok)
         reported, plain, _, month = self.read_times.read(cells(_REPORTED))
         ok &= plain
@@ -233,11 +244,24 @@ class VectorBatch:
         start = np.where(has_start, start_cell, np.where(has_first, first, reported))
 
         table = self._plan_table()
+        clock_priority = self._priority_changes(
+            histories,
+            np.flatnonzero(ok & has_history),
+            ok,
+            priority,
+            cause,
+            reported,
+            (first, has_first),
+            (resolved, has_resolved),
+            (arrival, has_arrival),
+        )
+        cause_base = np.maximum(cause, 0)[:, None] * 4
+        plans = np.where(ok[:, None], cause_base + clock_priority - 1, 0)
         plan = np.where(ok, np.maximum(cause, 0) * 4 + priority - 1, 0)
         v = np.flatnonzero(ok)  # the rows the arrays judge, by position in the chunk
         due, has_due, status, judged = self.vector_clocks.judge(
             table,
-            plan[v],
+            plans[v],
             reported[v],
             first[v],
             has_first[v],
@@ -249,9 +273,10 @@ class VectorBatch:
             pauses.take(v),
         )
         v, due, has_due, status = v[judged], due[judged], has_due[judged], status[judged]
-        plan, cause, start = plan[v], cause[v], start[v]
+        plan, plans, cause, start = plan[v], plans[v], cause[v], start[v]
+        chosen_tickets = [tickets[position] for position in v.tolist()]
         cost = self._known_costs(
-            plan, has_work[v], minutes[v], kind[v], on_site[v], travel[v], start
+            plan, has_work[v], minutes[v], kind[v], on_site[v], travel[v], start, chosen_tickets
         )
 
         # In file order: the per-row rows, the calls priced one by one, the breaches listed.
@@ -282,16 +307,18 @@ class VectorBatch:
                         self.builder.list_breach(
                             lines[position],
                             tickets[position],
-                            int(self._priorities[plan[i]]),
+                            int(self._priorities[plans[i, k]]),
                             name,
                             datetime.fromtimestamp(int(due[i, k]), self.zone),
                         )
 
         reported_texts = self.read_times.write(reported[v])
-        self._count(plan, month[v], status, int(breached.sum()), cost)
+        self._count(plan, plans, month[v], status, int(breached.sum()), cost)
         if write is None or write_lines is None:
             return
-        out = self._output(lines, tickets, v, plan, reported_texts, due, has_due, status, cost)
+        out = self._output(
+            lines, tickets, v, plan, plans, reported_texts, due, has_due, status, cost
+        )
         done = 0
         positions = sorted(outputs)
         for position, upto in zip(positions, np.searchsorted(v, positions).tolist(), strict=True):
@@ -345,6 +372,49 @@ class VectorBatch:
             pauses.append((start, end))
         return merge_pauses(pauses)
 
+    def _priority_changes(
+        self,
+        texts: Sequence[str],
+        rows: Ints,
+        ok: Flags,
+        priority: Ints,
+        cause: Ints,
+        reported: Ints,
+        *stops: tuple[Ints, Flags],
+    ) -> Ints:
+        """Per row and clock the priority the clock's targets come from, (rows, 3): the row's
+        priority, or, for the `rows` with a priority history, the last priority set before
+        the clock stopped (its `stops`: first response, resolution, on-site arrival), as
+        Clocks._epoch_pieces takes it. Sets `priority` of those rows to the last of their
+        history, and marks a row not `ok` when the per-row path must read it.
+
+        Counting from the report over pieces of one calendar is counting from the report on
+        that calendar, so recompute and carry_over judge alike while every priority in a
+        history counts on the same calendar; a history whose priorities count on different
+        calendars (e.g. P1 on 24/7 hours, P3 on office hours) is left to the per-row path."""
+        clock_priority = np.repeat(priority[:, None], 3, axis=1)
+        carry_over = self.evaluator.clocks.mode == "carry_over"
+        for i in rows.tolist():
+            ends = [int(at[i]) if present[i] else None for at, present in stops]
+            changes = self.reader.history_of(texts[i], int(reported[i]), ends[1])
+            if changes is None or priority[i] not in (0, changes[-1][1]):
+                ok[i] = False
+                continue
+            base = int(cause[i]) * 4 - 1
+            if carry_over and len(changes) > 1:
+                chosen = [self._plans[base + changed] for _, changed in changes]
+                if None in chosen or len({id(p.calendar) for p in chosen if p}) > 1:
+                    ok[i] = False
+                    continue
+            priority[i] = changes[-1][1]
+            for k, end in enumerate(ends):
+                last = changes[0][1]
+                for at, changed in changes[1:]:
+                    if end is None or at < end:
+                        last = changed
+                clock_priority[i, k] = last
+        return clock_priority
+
     # -- costs -------------------------------------------------------------------------------
 
     def _known_costs(
@@ -356,9 +426,16 @@ class VectorBatch:
         on_site: Ints,
         travel: Ints,
         start: Ints,
+        tickets: Sequence[str],
     ) -> Ints:
         """Per row the number of its cost in self._costs (0: no work), or -1 where it is priced
-        one by one (cost_epoch): a start outside both windows, or facts not priced before."""
+        one by one (cost_epoch, in file order): a start outside both windows that _no_service
+        does not place, or beyond the compiled calendars.
+
+        A call is priced by its deciding facts (window, priority, minutes, kind, on site,
+        travel, causes; Evaluator.known_cost): the first row with new facts is priced here
+        through cost_epoch, and every row with the same facts gets its cost. The quote does
+        not depend on the order the rows are priced in."""
         cost = np.zeros(len(plan), dtype=np.int64)
         rows = np.flatnonzero(has_work)
         if not rows.size:
@@ -369,34 +446,34 @@ class VectorBatch:
         self.evening.cover(low, high)
         office, office_known = self.office.is_open(at)
         evening, evening_known = self.evening.is_open(at)
-        window = np.where(office, 0, 1)
         priced = office_known & (office | (evening_known & evening))
-        code = (minutes[rows] * _BIG + travel[rows]) * 2 + window
+        window = np.where(priced, np.where(office, 0, 1), 2)  # 2: not priced here
+        code = (minutes[rows] * _BIG + travel[rows]) * 3 + window
         code = ((code * len(_KINDS) + kind[rows]) * 2 + on_site[rows]) * len(self._plans)
         code = code + plan[rows]
         codes, first, inverse = np.unique(code, return_index=True, return_inverse=True)
         numbers = np.full(len(codes), -1, dtype=np.int64)
         for u, r in enumerate(first.tolist()):
+            if window[r] == 2:
+                continue
             i = int(rows[r])
             chosen = self._plans[int(plan[i])]
             assert chosen is not None
-            key = (
-                _WINDOWS[int(window[r])],
-                chosen.priority,
-                int(minutes[i]),
-                _KINDS[int(kind[i])],
-                bool(on_site[i]),
-                int(travel[i]),
-                self.causes[int(plan[i]) // 4],
-            )
+            causes = self.causes[int(plan[i]) // 4]
+            work = (int(minutes[i]), _KINDS[int(kind[i])], bool(on_site[i]), int(travel[i]))
+            key = (_WINDOWS[int(window[r])], chosen.priority, *work, causes)
             number = self._cost_numbers.get(key)
             if number is None:
                 found = self.evaluator.known_cost(key)
-                if found is not None:
-                    number = self._cost_numbers[key] = self._add_cost(found)
-            if number is not None:
-                numbers[u] = number
-        cost[rows] = np.where(priced, numbers[inverse.reshape(-1)], -1)
+                if found is None:
+                    found = self.evaluator.cost_epoch(
+                        chosen.priority, causes, work, int(at[r]), tickets[i], self.zone
+                    )
+                number = self._add_cost(found)
+                if self.evaluator.known_cost(key) is not None:  # the evaluator keeps it
+                    self._cost_numbers[key] = number
+            numbers[u] = number
+        cost[rows] = numbers[inverse.reshape(-1)]
         closed = office_known & evening_known & ~office & ~evening
         if closed.any():
             cost[rows[closed]] = self._no_service(at[closed])
@@ -473,25 +550,30 @@ class VectorBatch:
 
     # -- summary and output ------------------------------------------------------------------
 
-    def _count(self, plan: Ints, month: Ints, status: Ints, breaches: int, cost: Ints) -> None:
+    def _count(
+        self, plan: Ints, plans: Ints, month: Ints, status: Ints, breaches: int, cost: Ints
+    ) -> None:
         """add_epoch's counts for all the rows judged here, in one go."""
         priorities = self._priorities[plan]
-        code = (month * len(self._plans) + plan) * 216 + status @ np.array([36, 6, 1])
+        clock_priorities = (self._priorities[plans] - 1) @ np.array([16, 4, 1])
+        code = (month * len(self._plans) + plan) * 64 + clock_priorities
+        code = code * 216 + status @ np.array([36, 6, 1])
         codes, first, counts = np.unique(code, return_index=True, return_counts=True)
         tally = []
         for at in np.argsort(first, kind="stable").tolist():  # first seen first
             rest, statuses = divmod(int(codes[at]), 216)
+            rest, clocks = divmod(rest, 64)
             when = rest // len(self._plans)
             prio = int(self._priorities[rest % len(self._plans)])
             s1, s2, s3 = statuses // 36, statuses // 6 % 6, statuses % 6
             key = (
                 f"{when // 100:04d}-{when % 100:02d}",
                 prio,
-                prio,
+                clocks // 16 + 1,
                 STATUSES[s1],
-                prio,
+                clocks // 4 % 4 + 1,
                 STATUSES[s2],
-                prio,
+                clocks % 4 + 1,
                 STATUSES[s3],
             )
             tally.append((key, int(counts[at])))
@@ -508,6 +590,7 @@ class VectorBatch:
         tickets: list[str],
         v: Ints,
         plan: Ints,
+        plans: Ints,
         reported: list[str],
         due: Ints,
         has_due: Flags,
@@ -520,8 +603,7 @@ class VectorBatch:
         due_texts = np.full((m, 3), "", dtype=object)
         due_texts[has_due] = np.array(self.due_times.write(due[has_due]), dtype=object)
         statuses = _STATUS_TEXTS[status]
-        specs = self._specs[plan]
-        priorities = [str(p) for p in self._priorities[plan].tolist()]
+        priorities = _PRIORITY_TEXTS[self._priorities[plan]].tolist()
         chosen = np.array(tickets, dtype=object)[v].tolist()
         if any(c in "".join(chosen) for c in _SPECIAL):
             chosen = [csv_text(ticket) for ticket in chosen]
@@ -534,9 +616,10 @@ class VectorBatch:
             reported,
         ]
         for k in range(3):
+            changed = (plans[:, k] != plan).any()  # by a priority history
             columns += [
-                specs[:, k].tolist(),
-                priorities,
+                self._specs[plans[:, k], k].tolist(),
+                _PRIORITY_TEXTS[self._priorities[plans[:, k]]].tolist() if changed else priorities,
                 due_texts[:, k].tolist(),
                 statuses[:, k].tolist(),
             ]

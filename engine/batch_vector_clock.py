@@ -170,7 +170,7 @@ class VectorClocks:
     def judge(
         self,
         table: PlanTable,
-        plan: Ints,
+        plans: Ints,
         reported: Ints,
         first: Ints,
         has_first: Flags,
@@ -182,10 +182,11 @@ class VectorClocks:
         pauses: Pauses | None = None,
     ) -> tuple[Ints, Flags, Ints, Flags]:
         """(due, has_due, status code) of the three clocks as (rows, 3) arrays, and `ok`:
-        where false the row is left to the per-row path. `pauses`: merged, sorted."""
-        n = len(plan)
+        where false the row is left to the per-row path. `plans`: each row's plan number per
+        clock, (rows, 3); `pauses`: merged, sorted."""
+        n = len(plans)
         paused = pauses if pauses is not None else Pauses.none(n)
-        ok = table.fixed[plan, 0] != -2
+        ok = (table.fixed[plans, 0] != -2).all(axis=1)
         due = np.zeros((n, 3), dtype=np.int64)
         has_due = np.zeros((n, 3), dtype=np.bool_)
         status = np.zeros((n, 3), dtype=np.int64)
@@ -194,23 +195,22 @@ class VectorClocks:
         everyone = np.ones(n, dtype=np.bool_)
         self._cover(
             table,
-            plan,
+            plans[:, 0],
             (reported, everyone),
             (first, has_first),
-            (resolved, has_resolved),
-            (arrival, has_arrival),
         )
+        self._cover(table, plans[:, 2], (reported, everyone), (arrival, has_arrival))
         clock = (paused, due, has_due, status, ok)
-        self._clock(table, 0, plan, reported, first, has_first, everyone, *clock)
+        self._clock(table, 0, plans[:, 0], reported, first, has_first, everyone, *clock)
         start = reported
         if self.from_first_response:
             start = np.where(has_first, first, np.where(has_due[:, 0], due[:, 0], reported)).astype(
                 np.int64
             )
-            self._cover(table, plan, (start, everyone))
-        self._clock(table, 1, plan, start, resolved, has_resolved, everyone, *clock)
+        self._cover(table, plans[:, 1], (start, everyone), (resolved, has_resolved))
+        self._clock(table, 1, plans[:, 1], start, resolved, has_resolved, everyone, *clock)
         needed = visit | has_arrival
-        self._clock(table, 2, plan, reported, arrival, has_arrival, needed, *clock)
+        self._clock(table, 2, plans[:, 2], reported, arrival, has_arrival, needed, *clock)
         status[~needed, 2] = CODES["n/a"]
         return due, has_due, status, ok
 

@@ -343,6 +343,7 @@ def test_the_integer_path_writes_what_the_general_path_writes(
     judged = _count_vector_rows(monkeypatch)
     closed = _count_no_service_notes(monkeypatch)
     paused = _count_vector_pauses(monkeypatch)
+    changed = _count_vector_histories(monkeypatch)
     source = tmp_path / "in.csv"
     source.write_text(_varied_rows(1500, seed=len(target) + len(as_of)), encoding="utf-8")
     contract = resolve_target(rules, target)
@@ -371,6 +372,13 @@ def test_the_integer_path_writes_what_the_general_path_writes(
     assert 20 < sum(closed) < fast.not_priced
     # rows with one and with two pauses (after merging) were judged by the arrays
     assert sum(one for one, _ in paused) > 50 and sum(two for _, two in paused) > 10
+    # rows with a priority history too; on Meijer's contract (P1/P2 on 24/7 hours, P3/P4 on
+    # office hours) those mixing the two calendars went row by row
+    arrays, rows = (sum(counts) for counts in zip(*changed, strict=True))
+    if "meijer" in target:
+        assert 15 < arrays < rows / 2
+    else:  # the others have a priority the history contradicts, or a change after resolving
+        assert arrays > rows / 2
 
 
 def _count_vector_rows(monkeypatch: pytest.MonkeyPatch) -> list[int]:
@@ -383,6 +391,21 @@ def _count_vector_rows(monkeypatch: pytest.MonkeyPatch) -> list[int]:
         count(self, plan, *rest)
 
     monkeypatch.setattr(VectorBatch, "_count", counting)
+    return counts
+
+
+def _count_vector_histories(monkeypatch: pytest.MonkeyPatch) -> list[tuple[int, int]]:
+    """Per chunk, the rows with a priority history the arrays judged, and all such rows
+    that were otherwise plain."""
+    counts: list[tuple[int, int]] = []
+    changes = VectorBatch._priority_changes
+
+    def counting(self: VectorBatch, texts: Any, rows: Any, ok: Any, *rest: Any) -> Any:
+        found = changes(self, texts, rows, ok, *rest)
+        counts.append((int(ok[rows].sum()), len(rows)))
+        return found
+
+    monkeypatch.setattr(VectorBatch, "_priority_changes", counting)
     return counts
 
 
@@ -415,13 +438,20 @@ def _count_no_service_notes(monkeypatch: pytest.MonkeyPatch) -> list[int]:
     return counts
 
 
+@pytest.mark.parametrize("mode", ["carry_over", "recompute"])
 @pytest.mark.parametrize("chunk", [1, 7, 20_000])
 def test_the_array_path_writes_what_the_general_path_writes_in_any_chunks(
-    tmp_path: Path, rules: RuleSet, monkeypatch: pytest.MonkeyPatch, chunk: int
+    tmp_path: Path, rules: RuleSet, monkeypatch: pytest.MonkeyPatch, chunk: int, mode: str
 ) -> None:
     """More rows (seeded), as-of in the middle of the rows' year, chunks of one row, a few
-    rows and all rows: the same bytes, rejections and summary as the general path."""
+    rows and all rows, under either priority_change setting: the same bytes, rejections and
+    summary as the general path. The arrays' caches of cell texts and costs hold only 50
+    entries here, so they are emptied and refilled many times."""
     monkeypatch.setattr("engine.batch_io.CHUNK_ROWS", chunk)
+    monkeypatch.setattr("engine.batch_vector._CACHE", 50)
+    setting = rules.single("evaluation")["settings"]["priority_change"]
+    monkeypatch.setitem(setting, "value", mode)
+    assert rules.evaluation["priority_change"] == mode
     source = tmp_path / "in.csv"
     source.write_text(_varied_rows(4000, seed=20261123), encoding="utf-8")
     contract = resolve_target(rules, "advanced")

@@ -35,6 +35,11 @@ def test_positions_count_open_seconds_and_skip_closed_time(rules: RuleSet) -> No
     assert is_open.tolist() == [True, True, False, False] and known.all()
 
 
+def by_clock(plan: np.ndarray) -> np.ndarray:
+    """The plan of each row for each of its three clocks (a row without priority history)."""
+    return np.repeat(plan[:, None], 3, axis=1)
+
+
 def test_due_at_closing_and_a_start_outside_hours_counts_from_the_next_opening(
     rules: RuleSet,
 ) -> None:
@@ -47,7 +52,7 @@ def test_due_at_closing_and_a_start_outside_hours_counts_from_the_next_opening(
     reported = np.array([s("2026-11-23T09:00"), s("2026-11-28T12:00")])
     first = np.array([s("2026-11-23T17:00"), s("2026-11-30T08:00")])
     due, has_due, status, ok = VectorClocks(clocks).judge(
-        table, np.array([2, 2]), reported, first, ~no, none, no, none, no, no
+        table, np.full((2, 3), 2), reported, first, ~no, none, no, none, no, no
     )
     assert ok.all() and has_due[:, 0].all()
     assert due[:, 0].tolist() == [s("2026-11-23T17:00"), s("2026-11-30T17:00")]
@@ -68,7 +73,7 @@ def test_the_same_clocks_as_row_by_row(rules: RuleSet) -> None:
     has = np.array([rng.random() < 0.5 for _ in range(n)])
     visit = np.array([rng.random() < 0.3 for _ in range(n)])
     due, has_due, status, ok = VectorClocks(clocks).judge(
-        table, plan, reported, later, has, later + 600, has, later, has & visit, visit
+        table, by_clock(plan), reported, later, has, later + 600, has, later, has & visit, visit
     )
     assert ok.all()
     for i in range(n):
@@ -125,7 +130,7 @@ def test_pauses_leave_their_open_time_out_of_the_count(rules: RuleSet) -> None:
     no = np.zeros(len(rows), dtype=np.bool_)
     due, _, status, ok = VectorClocks(clocks).judge(
         table,
-        np.full(len(rows), 2),
+        np.full((len(rows), 3), 2),
         reported,
         first,
         ~no,
@@ -179,7 +184,7 @@ def test_the_same_paused_clocks_as_row_by_row(rules: RuleSet) -> None:
     count = np.array([len(pauses) for pauses in merged])
     due, has_due, status, ok = VectorClocks(clocks).judge(
         table,
-        plan,
+        by_clock(plan),
         reported,
         later,
         has,

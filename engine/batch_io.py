@@ -19,6 +19,7 @@ from contextlib import contextmanager
 from datetime import datetime
 from functools import partial
 from itertools import islice
+from operator import itemgetter
 from pathlib import Path
 from typing import IO, Any
 
@@ -504,7 +505,9 @@ def _chunks(
         else:
             starts, after = _record_lines(block, synced)
         synced = records.line_num
-        if all(map(any, block)) and all(len(cells) == width for cells in block):
+        if set(map(len, block)) == {width} and (
+            all(map(itemgetter(0), block)) or all(map(any, block))  # no row without cells
+        ):
             lines.extend(starts)
             rows.extend(block)
         else:

@@ -99,10 +99,27 @@ class VectorTimes:
         n = len(texts)
         lengths = np.fromiter(map(len, texts), dtype=np.int64, count=n)
         empty = lengths == 0
+        candidates = np.flatnonzero((lengths == 16) | (lengths == _WIDTH))
+        if len(candidates) > n // 2:
+            seconds, plain, month = self._parse(texts, lengths)
+            return seconds, plain, empty, month
+        # A sparse column (on-site arrival, start of work): only its times are parsed.
+        seconds = np.zeros(n, dtype=np.int64)
+        plain = np.zeros(n, dtype=np.bool_)
+        month = np.zeros(n, dtype=np.int64)
+        if len(candidates):
+            some = [texts[i] for i in candidates.tolist()]
+            found = self._parse(some, lengths[candidates])
+            seconds[candidates], plain[candidates], month[candidates] = found
+        return seconds, plain, empty, month
+
+    def _parse(self, texts: Sequence[str], lengths: Ints) -> tuple[Ints, Flags, Ints]:
+        """`read` of texts whose `lengths` are given: (seconds, plain, month)."""
+        n = len(texts)
         plain = (lengths == 16) | (lengths == _WIDTH)
         seconds = np.zeros(n, dtype=np.int64)
         if not plain.any():
-            return seconds, plain, empty, seconds
+            return seconds, plain, seconds
         # Longer cells are cut to 19 characters here; their length already excludes them.
         codes = np.array(texts, dtype=f"<U{_WIDTH}").view(np.uint32).reshape(n, _WIDTH)
         c = codes.astype(np.int64) - _ZERO
@@ -128,7 +145,7 @@ class VectorTimes:
         days = days_from_civil(year, np.clip(month, 1, 12), day)
         plain &= (days >= _FIRST_DAY) & (days < _END_DAY)
         if not plain.any():
-            return seconds, plain, empty, seconds
+            return seconds, plain, seconds
         found = days[plain]
         middle = int(np.median(found))  # a far-off date among many usual ones is left out
         self._cover_days(
@@ -140,7 +157,7 @@ class VectorTimes:
         midnight = self._midnights[index] if len(self._midnights) else np.full(n, -1)
         plain &= inside & (midnight >= 0)
         seconds = np.where(plain, midnight + hour * 3600 + minute * 60 + second, 0)
-        return seconds, plain, empty, year * 100 + month
+        return seconds, plain, year * 100 + month
 
     def _cover_days(self, first: int, end: int) -> None:
         base, size = self._day_base, len(self._midnights)

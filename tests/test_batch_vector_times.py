@@ -68,3 +68,25 @@ def test_days_and_dates_convert_both_ways() -> None:
         0,
         20_780,  # 56 years with 14 leap days, then 304 + 22 days
     ]
+
+
+def test_a_sparse_column_reads_its_few_times_as_a_full_one_does() -> None:
+    """On-site arrival and start of work are mostly empty: only their times are parsed."""
+    texts = [
+        "2026-11-23T16:00",
+        "2026-07-01 09:30:15",
+        "2026-03-29T10:00",
+        "2026-02-30T10:00",
+        "2026-11-23T16:00Z",
+        "2024-02-29T00:00",
+        "٢026-11-23T16:00",
+    ]
+    full = VectorTimes(EpochTimes()).read(texts)
+    sparse = [""] * 40
+    at = list(range(3, 40, 6))[: len(texts)]
+    for i, text in zip(at, texts, strict=True):
+        sparse[i] = text
+    seconds, plain, empty, month = VectorTimes(EpochTimes()).read(sparse)
+    assert plain[at].tolist() == full[1].tolist() and plain.sum() == full[1].sum()
+    assert (seconds[at] == full[0]).all() and (month[at][full[1]] == full[3][full[1]]).all()
+    assert empty.sum() == 40 - len(texts)

@@ -58,6 +58,7 @@ _BIG = 1_000_000  # minutes and travel minutes below this are priced from the ar
 _CACHE = 100_000  # distinct cell texts remembered per column
 _STATUS_TEXTS = np.array(STATUSES, dtype=object)
 _PRIORITY_TEXTS = np.array(["", "1", "2", "3", "4"], dtype=object)
+_NOTE_START, _NOTE_RESUMES = "{start}", "{resumes}"  # in _no_service_note's templates
 (
     _TICKET,
     _PRIORITY,
@@ -130,6 +131,7 @@ class VectorBatch:
         self._costs: list[Cost] = [(None, None, "")]  # 0: no work
         self._cost_cells: list[tuple[str, str]] = [("", "")]  # cost and note as written
         self._cost_numbers: dict[tuple[object, ...], int] = {}
+        self._notes: dict[tuple[int, int, bool], tuple[str, str]] = {}
 
     # -- cells -------------------------------------------------------------------------------
 
@@ -498,20 +500,41 @@ class VectorBatch:
         known &= office_known
         start_texts = self.due_times.write(starts)
         resume_texts = self.due_times.write(resumes)
-        office_id, evening_id = self.evaluator.window_ids
         found = np.full(len(starts), -1, dtype=np.int64)
         for u in np.flatnonzero(known).tolist():
             start, resume = start_texts[u], resume_texts[u]
-            note = no_service_message(
-                when_text(date.fromisoformat(start[:10]).weekday(), start),
-                when_text(date.fromisoformat(resume[:10]).weekday(), resume),
-                office_id,
-                evening_id,
+            note, cell = self._no_service_note(
+                date.fromisoformat(start[:10]).weekday(),
+                date.fromisoformat(resume[:10]).weekday(),
                 bool(in_office[u]),
             )
-            found[u] = self._add_cost((None, note, ""))
+            note = note.replace(_NOTE_START, start).replace(_NOTE_RESUMES, resume)
+            cell = cell.replace(_NOTE_START, start).replace(_NOTE_RESUMES, resume)
+            found[u] = self._add_cost((None, note, ""), ("", cell))
         numbers[:] = found[inverse.reshape(-1)]
         return numbers
+
+    def _no_service_note(
+        self, start_day: int, resume_day: int, resumes_in_office: bool
+    ) -> tuple[str, str]:
+        """The no-service note for a start on weekday `start_day` and service resuming on
+        `resume_day`, with _NOTE_START and _NOTE_RESUMES standing for the two times, and the
+        note as its CSV cell. The times hold only digits and -:T+, which CSV writes as they
+        are, so putting them into the cell gives the cell of the note."""
+        key = (start_day, resume_day, resumes_in_office)
+        found = self._notes.get(key)
+        if found is not None:
+            return found
+        office_id, evening_id = self.evaluator.window_ids
+        note = no_service_message(
+            when_text(start_day, _NOTE_START),
+            when_text(resume_day, _NOTE_RESUMES),
+            office_id,
+            evening_id,
+            resumes_in_office,
+        )
+        found = self._notes[key] = (note, csv_text(note))
+        return found
 
     def _price(
         self,
@@ -543,9 +566,12 @@ class VectorBatch:
         )
         return self._add_cost(found)
 
-    def _add_cost(self, found: Cost) -> int:
+    def _add_cost(self, found: Cost, cells: tuple[str, str] | None = None) -> int:
+        """Number a cost; `cells`: its cost and note as the CSV writes them, when known."""
         self._costs.append(found)
-        self._cost_cells.append((csv_text(found[2]), csv_text(found[1] or "")))
+        if cells is None:
+            cells = (csv_text(found[2]), csv_text(found[1] or ""))
+        self._cost_cells.append(cells)
         return len(self._costs) - 1
 
     # -- summary and output ------------------------------------------------------------------

@@ -138,13 +138,16 @@ class VectorBatch:
     def _numbers(self, name: str, texts: Sequence[str], read: Callable[[str], int]) -> Ints:
         """`read` of each text, remembered per distinct text (cells repeat a lot)."""
         table = self._texts.setdefault(name, {})
+        try:  # mostly every text was seen before
+            return np.fromiter(map(table.__getitem__, texts), dtype=np.int64, count=len(texts))
+        except KeyError:
+            pass
         missing = set(texts).difference(table)
-        if missing:
-            if len(table) + len(missing) > _CACHE:
-                table.clear()
-                missing = set(texts)
-            for text in missing:
-                table[text] = read(text)
+        if len(table) + len(missing) > _CACHE:
+            table.clear()
+            missing = set(texts)
+        for text in missing:
+            table[text] = read(text)
         return np.fromiter(map(table.__getitem__, texts), dtype=np.int64, count=len(texts))
 
     def _cause_number(self, text: str) -> int:

@@ -42,9 +42,21 @@ def _texts(texts: Sequence[str], width: int) -> NDArray[np.void]:
     return np.array(texts, dtype=f"<U{width}").view(np.dtype((np.void, 4 * width)))
 
 
-_CLOCKS = _texts(
-    [f"{h:02d}:{m:02d}:{s:02d}" for h in range(24) for m in range(60) for s in range(60)], 8
-)
+def _clock_texts() -> NDArray[np.void]:
+    """ "HH:MM:SS" of every second of a day, as _texts(…, 8) gives them, made from digits
+    (86,400 f-strings would take a tenth of a second at every start)."""
+    at = np.arange(_DAY, dtype=np.uint32)
+    h1, h2, m1, m2, s1, s2 = (
+        digit + np.uint32(_ZERO)
+        for number in (at // 3600, at // 60 % 60, at % 60)
+        for digit in (number // 10, number % 10)
+    )
+    colon = np.full(_DAY, ord(":"), dtype=np.uint32)
+    codes = np.stack([h1, h2, colon, m1, m2, colon, s1, s2], axis=1)  # (86400, 8), C order
+    return codes.view(np.dtype((np.void, 32))).reshape(_DAY)
+
+
+_CLOCKS = _clock_texts()
 _PIECES = np.dtype([("date", "V44"), ("clock", "V32"), ("offset", "V24")])
 _MONTH_DAYS = np.array([0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31], dtype=np.int64)
 

@@ -90,3 +90,11 @@ def test_a_sparse_column_reads_its_few_times_as_a_full_one_does() -> None:
     assert plain[at].tolist() == full[1].tolist() and plain.sum() == full[1].sum()
     assert (seconds[at] == full[0]).all() and (month[at][full[1]] == full[3][full[1]]).all()
     assert empty.sum() == 40 - len(texts)
+
+
+def test_every_second_of_a_day_is_written_as_format_time_writes_it() -> None:
+    times = VectorTimes(EpochTimes())
+    day = np.arange(utc(2026, 11, 22, 23, 0), utc(2026, 11, 23, 23, 0))  # a local day
+    written = times.write(day)
+    assert written[0] == "2026-11-23T00:00:00+01:00" and len(set(written)) == 86_400
+    assert written == [EpochTimes().write(int(s)) for s in day]

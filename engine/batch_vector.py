@@ -2,15 +2,15 @@
 arrays (numpy), every row that is not plain left to the per-row path at its place in the file.
 
 A row is plain when RowReader.epoch_row reads it and it needs nothing the arrays do not do: a
-priority 1–4 (or a priority history whose priorities count on one calendar), at most
-MAX_PAUSES pauses once merged (each end in the plain local form), known causes (or none), every
-time cell empty
-or in the plain local form on a day without a DST change. For those rows this module computes
-what the per-row path (epoch_row, judge_epoch, cost_epoch, add_epoch, the output row) computes,
-byte for byte; tests/test_batch_io.py checks it on generated rows. Every other row, and every
-row whose count needs calendar years not compiled, goes to `per_row`, in file order together
-with the calls priced one by one and the breaches listed, so rejections, the breach list and
-the quote cache see the rows in the same order as the per-row path does.
+priority 1–4 (or a priority history whose priorities all count on one calendar), at most
+MAX_PAUSES pauses once merged (each end in the plain local form), known causes (or none), and
+every time cell empty or in the plain local form on a day without a DST change. For those rows
+this module computes what the per-row path (epoch_row, judge_epoch, cost_epoch, add_epoch, the
+output row) computes, byte for byte; tests/test_batch_io.py checks it on generated rows. Every
+other row, and every row whose count needs calendar years not compiled, goes to `per_row`, in
+file order together with the breaches listed, so rejections and the breach list see the rows
+in the same order as the per-row path does. Calls are priced once per set of deciding facts
+(a quote does not depend on the order the rows come in).
 """
 
 from __future__ import annotations
@@ -279,7 +279,7 @@ class VectorBatch:
         )
         v, due, has_due, status = v[judged], due[judged], has_due[judged], status[judged]
         plan, plans, cause, start = plan[v], plans[v], cause[v], start[v]
-        chosen_tickets = [tickets[position] for position in v.tolist()]
+        chosen_tickets = np.array(tickets, dtype=object)[v].tolist()
         cost = self._known_costs(
             plan, has_work[v], minutes[v], kind[v], on_site[v], travel[v], start, chosen_tickets
         )
@@ -322,7 +322,7 @@ class VectorBatch:
         if write is None or write_lines is None:
             return
         out = self._output(
-            lines, tickets, v, plan, plans, reported_texts, due, has_due, status, cost
+            lines, chosen_tickets, v, plan, plans, reported_texts, due, has_due, status, cost
         )
         done = 0
         positions = sorted(outputs)
@@ -626,14 +626,14 @@ class VectorBatch:
         status: Ints,
         cost: Ints,
     ) -> list[str]:
-        """The CSV lines of the rows judged here, as the per-row path's csv writer writes
-        them (each with its newline)."""
+        """The CSV lines of the rows judged here (at positions `v` of the chunk, with these
+        `tickets`), as the per-row path's csv writer writes them (each with its newline)."""
         m = len(v)
         due_texts = np.full((m, 3), "", dtype=object)
         due_texts[has_due] = np.array(self.due_times.write(due[has_due]), dtype=object)
         statuses = _STATUS_TEXTS[status]
         priorities = _PRIORITY_TEXTS[self._priorities[plan]].tolist()
-        chosen = np.array(tickets, dtype=object)[v].tolist()
+        chosen = tickets
         if any(c in "".join(chosen) for c in _SPECIAL):
             chosen = [csv_text(ticket) for ticket in chosen]
         numbers = cost.tolist()

@@ -203,9 +203,7 @@ class VectorBatch:
         n = len(rows)
         if n == 0:
             return
-        if len(self._costs) > _CACHE:  # cost numbers are read within a chunk: start afresh
-            del self._costs[1:], self._cost_cells[1:]
-            self._cost_numbers.clear()
+        self._forget_chunk_costs()
         columns = list(zip(*rows, strict=True))
         blank: tuple[str, ...] = ("",) * n
 
@@ -568,6 +566,18 @@ class VectorBatch:
             self.zone,
         )
         return self._add_cost(found)
+
+    def _forget_chunk_costs(self) -> None:
+        """Keep only the costs numbered by their call facts (and 0, no work): the others, such
+        as a no-service note for one start, were for the chunk before. Memory stays flat."""
+        if len(self._cost_numbers) > _CACHE:
+            self._cost_numbers.clear()
+        if len(self._costs) == len(self._cost_numbers) + 1:
+            return
+        kept = sorted(self._cost_numbers.items(), key=lambda item: item[1])
+        self._costs = [self._costs[0], *(self._costs[number] for _, number in kept)]
+        self._cost_cells = [self._cost_cells[0], *(self._cost_cells[n] for _, n in kept)]
+        self._cost_numbers = {key: new for new, (key, _) in enumerate(kept, start=1)}
 
     def _add_cost(self, found: Cost, cells: tuple[str, str] | None = None) -> int:
         """Number a cost; `cells`: its cost and note as the CSV writes them, when known."""

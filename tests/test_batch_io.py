@@ -515,3 +515,28 @@ def test_paced_collection_collects_every_so_many_rows_and_restores_the_collector
         done(10)
         assert freed() is None
     assert gc.isenabled()
+
+
+def test_a_chunk_keeps_only_the_costs_of_known_call_facts_from_the_chunks_before(
+    tmp_path: Path, rules: RuleSet, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A no-service note is one start's; the arrays number it for its chunk only, so the cost
+    table holds the call facts seen so far plus at most one chunk's notes: memory stays flat."""
+    monkeypatch.setattr("engine.batch_io.CHUNK_ROWS", 10)
+    notes_held: list[int] = []
+    run_chunk = VectorBatch.run
+
+    def recording(self: VectorBatch, *args: Any) -> None:
+        run_chunk(self, *args)
+        notes_held.append(len(self._costs) - 1 - len(self._cost_numbers))
+
+    monkeypatch.setattr(VectorBatch, "run", recording)
+    closed = _count_no_service_notes(monkeypatch)
+    source = tmp_path / "in.csv"
+    source.write_text(_varied_rows(1500, seed=3), encoding="utf-8")
+    moment = parse_time("2026-12-01T09:00")
+    evaluate_export(
+        rules, resolve_target(rules, "advanced"), source, moment, on_reject=lambda p: None
+    )
+    assert sum(closed) > 30  # many more notes than one chunk's rows
+    assert max(notes_held) <= 10

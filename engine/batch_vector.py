@@ -56,7 +56,6 @@ _WINDOWS = (OFFICE_HOURS, EVENING_WEEKEND)
 _FLAGS = {"": 0, "true": 1, "false": 0}
 _BIG = 1_000_000  # minutes and travel minutes below this are priced from the arrays
 _CACHE = 100_000  # distinct cell texts remembered per column
-_STATUS_TEXTS = np.array(STATUSES, dtype=object)
 _PRIORITY_TEXTS = np.array(["", "1", "2", "3", "4"], dtype=object)
 _NOTE_START, _NOTE_RESUMES = "{start}", "{resumes}"  # in _no_service_note's templates
 (
@@ -124,7 +123,10 @@ class VectorBatch:
         self._cause_numbers: dict[tuple[str, ...], int] = {(): 0}
         self._plans: list[ClockPlan | None] = []
         self._table = PlanTable([])
-        self._specs = np.zeros((0, 3), dtype=object)
+        # Output pieces per plan: "target,priority" of each clock, and "status,target,priority"
+        # joining a clock's status to the next clock's target (engine.batch_io OUTPUT_COLUMNS).
+        self._heads = np.zeros((0, 3), dtype=object)
+        self._links = np.zeros((2, len(STATUSES), 0), dtype=object)
         self._priorities = np.zeros(0, dtype=np.int64)
         self._exceptions = np.zeros(0, dtype=object)
         self._texts: dict[str, dict[str, int]] = {}
@@ -172,14 +174,21 @@ class VectorBatch:
                     plan = None  # the per-row path reports it
                 self._plans.append(plan)
             self._table = PlanTable(self._plans)
-            specs = [
-                tuple(csv_text(spec) for spec in p.specs) if p is not None else ("", "", "")
-                for p in self._plans
-            ]
-            self._specs = np.array(specs, dtype=object).reshape(len(self._plans), 3)
             self._priorities = np.array(
                 [p.priority if p is not None else 0 for p in self._plans], dtype=np.int64
             )
+            heads = [
+                [f"{csv_text(spec)},{p.priority}" for spec in p.specs] if p else ["", "", ""]
+                for p in self._plans
+            ]
+            self._heads = np.array(heads, dtype=object).reshape(len(self._plans), 3)
+            self._links = np.array(
+                [
+                    [[f"{status},{head}" for head in self._heads[:, k + 1]] for status in STATUSES]
+                    for k in range(2)
+                ],
+                dtype=object,
+            ).reshape(2, len(STATUSES), len(self._plans))
             self._exceptions = np.array(
                 [csv_text(";".join(p.exceptions)) if p is not None else "" for p in self._plans],
                 dtype=object,
@@ -641,31 +650,33 @@ class VectorBatch:
         m = len(v)
         due_texts = np.full((m, 3), "", dtype=object)
         due_texts[has_due] = np.array(self.due_times.write(due[has_due]), dtype=object)
-        statuses = _STATUS_TEXTS[status]
-        priorities = _PRIORITY_TEXTS[self._priorities[plan]].tolist()
         chosen = tickets
         if any(c in "".join(chosen) for c in _SPECIAL):
             chosen = [csv_text(ticket) for ticket in chosen]
-        numbers = cost.tolist()
-        cells = [self._cost_cells[c] for c in numbers]
+        # The line's end: the last status, cost, exceptions and note, made once per
+        # combination of them in the chunk.
+        plans_count, costs_count = len(self._plans), len(self._costs)
+        code = (status[:, 2] * costs_count + cost) * plans_count + plan
+        codes, inverse = np.unique(code, return_inverse=True)
+        ends = []
+        for combined in codes.tolist():
+            rest, chosen_plan = divmod(combined, plans_count)
+            last_status, number = divmod(rest, costs_count)
+            cost_cell, note_cell = self._cost_cells[number]
+            exceptions = self._exceptions[chosen_plan]
+            ends.append(f"{STATUSES[last_status]},{cost_cell},{exceptions},{note_cell}\n")
         columns: list[list[str]] = [
             [str(line) for line in np.array(lines, dtype=np.int64)[v].tolist()],
             chosen,
-            priorities,
+            _PRIORITY_TEXTS[self._priorities[plan]].tolist(),
             reported,
-        ]
-        for k in range(3):
-            changed = (plans[:, k] != plan).any()  # by a priority history
-            columns += [
-                self._specs[plans[:, k], k].tolist(),
-                _PRIORITY_TEXTS[self._priorities[plans[:, k]]].tolist() if changed else priorities,
-                due_texts[:, k].tolist(),
-                statuses[:, k].tolist(),
-            ]
-        columns += [
-            [cell[0] for cell in cells],
-            self._exceptions[plan].tolist(),
-            [cell[1] + "\n" for cell in cells],  # each line ends with its newline
+            self._heads[plans[:, 0], 0].tolist(),
+            due_texts[:, 0].tolist(),
+            self._links[0, status[:, 0], plans[:, 1]].tolist(),
+            due_texts[:, 1].tolist(),
+            self._links[1, status[:, 1], plans[:, 2]].tolist(),
+            due_texts[:, 2].tolist(),
+            np.array(ends, dtype=object)[inverse.reshape(-1)].tolist(),
         ]
         return list(map(",".join, zip(*columns, strict=True)))
 

@@ -438,10 +438,25 @@ def _count_no_service_notes(monkeypatch: pytest.MonkeyPatch) -> list[int]:
     return counts
 
 
-@pytest.mark.parametrize("mode", ["carry_over", "recompute"])
-@pytest.mark.parametrize("chunk", [1, 7, 20_000])
+@pytest.mark.parametrize(
+    ("chunk", "mode", "target"),
+    [
+        (1, "carry_over", "advanced"),
+        (7, "carry_over", "advanced"),
+        (20_000, "carry_over", "advanced"),
+        (7, "recompute", "advanced"),
+        # P1/P2 on 24/7 hours, P3/P4 on office hours: a priority history moves a clock
+        # from one calendar to the other
+        (97, "recompute", "contracts/advocatenkantoor-meijer.yaml"),
+    ],
+)
 def test_the_array_path_writes_what_the_general_path_writes_in_any_chunks(
-    tmp_path: Path, rules: RuleSet, monkeypatch: pytest.MonkeyPatch, chunk: int, mode: str
+    tmp_path: Path,
+    rules: RuleSet,
+    monkeypatch: pytest.MonkeyPatch,
+    chunk: int,
+    mode: str,
+    target: str,
 ) -> None:
     """More rows (seeded), as-of in the middle of the rows' year, chunks of one row, a few
     rows and all rows, under either priority_change setting: the same bytes, rejections and
@@ -454,7 +469,7 @@ def test_the_array_path_writes_what_the_general_path_writes_in_any_chunks(
     assert rules.evaluation["priority_change"] == mode
     source = tmp_path / "in.csv"
     source.write_text(_varied_rows(4000, seed=20261123), encoding="utf-8")
-    contract = resolve_target(rules, "advanced")
+    contract = resolve_target(rules, target)
     moment = parse_time("2026-10-25T02:30:00+01:00")
     fast_out, fast_rejected = tmp_path / "fast.csv", []
     fast = evaluate_export(

@@ -220,7 +220,7 @@ class VectorBatch:
             where = self.columns[index]
             return blank if where < 0 else columns[where]
 
-        tickets = [text.strip() for text in cells(_TICKET)]
+        tickets = list(map(str.strip, cells(_TICKET)))
         ok = np.fromiter(map(bool, tickets), dtype=np.bool_, count=n)
         priority = self._numbers("priority", cells(_PRIORITY), _priority)
         histories = cells(_HISTORY)
@@ -406,20 +406,32 @@ class VectorBatch:
         calendars (e.g. P1 on 24/7 hours, P3 on office hours) is left to the per-row path."""
         clock_priority = np.repeat(priority[:, None], 3, axis=1)
         carry_over = self.evaluator.clocks.mode == "carry_over"
-        for i in rows.tolist():
-            ends = [int(at[i]) if present[i] else None for at, present in stops]
-            changes = self.reader.history_of(texts[i], int(reported[i]), ends[1])
-            if changes is None or priority[i] not in (0, changes[-1][1]):
+        history_of, plans = self.reader.history_of, self._plans
+        # Python values of the few rows concerned (numpy scalars are slow one at a time)
+        written = priority[rows].tolist()
+        bases = (cause[rows] * 4 - 1).tolist()
+        columns = [
+            [
+                end if there else None
+                for end, there in zip(at[rows].tolist(), present[rows].tolist(), strict=True)
+            ]
+            for at, present in stops
+        ]
+        ends = zip(*columns, strict=True)
+        for i, was, base, stopped, start in zip(
+            rows.tolist(), written, bases, ends, reported[rows].tolist(), strict=True
+        ):
+            changes = history_of(texts[i], start, stopped[1])
+            if changes is None or was not in (0, changes[-1][1]):
                 ok[i] = False
                 continue
-            base = int(cause[i]) * 4 - 1
             if carry_over and len(changes) > 1:
-                chosen = [self._plans[base + changed] for _, changed in changes]
+                chosen = [plans[base + changed] for _, changed in changes]
                 if None in chosen or len({id(p.calendar) for p in chosen if p}) > 1:
                     ok[i] = False
                     continue
             priority[i] = changes[-1][1]
-            for k, end in enumerate(ends):
+            for k, end in enumerate(stopped):
                 last = changes[0][1]
                 for at, changed in changes[1:]:
                     if end is None or at < end:

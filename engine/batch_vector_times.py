@@ -43,7 +43,7 @@ def _texts(texts: Sequence[str], width: int) -> NDArray[np.void]:
 
 
 def _clock_texts() -> NDArray[np.void]:
-    """ "HH:MM:SS" of every second of a day, as _texts(…, 8) gives them, made from digits
+    """Every second of a day as "HH:MM:SS", as _texts(…, 8) gives them, made from digits
     (86,400 f-strings would take a tenth of a second at every start)."""
     at = np.arange(_DAY, dtype=np.uint32)
     h1, h2, m1, m2, s1, s2 = (

@@ -31,10 +31,11 @@ _EPOCH_ORDINAL = date(1970, 1, 1).toordinal()
 _FIRST_DAY = date(1971, 1, 1).toordinal() - _EPOCH_ORDINAL
 _END_DAY = date(2200, 1, 1).toordinal() - _EPOCH_ORDINAL
 _MAX_SPAN_DAYS = 100 * 366  # the date table covers at most this many days at once
-_DATE_DIGITS = (0, 1, 2, 3, 5, 6, 8, 9, 11, 12, 14, 15)
 _WIDTH = 19  # YYYY-MM-DDTHH:MM:SS
+_DATE_DIGITS = (0, 1, 2, 3, 5, 6, 8, 9, 11, 12, 14, 15)
 _ZERO = ord("0")
-_DASH, _COLON, _T, _SPACE = (ord(c) - _ZERO for c in "-:T ")
+_DASH, _COLON, _T, _SPACE = ((ord(c) - _ZERO) % 2**32 for c in "-:T ")  # as uint32 less "0"
+_FIRST_YEAR, _END_YEAR = 1971, 2200  # the dates read here; any other goes to EpochTimes
 
 
 def _texts(texts: Sequence[str], width: int) -> NDArray[np.void]:
@@ -58,7 +59,22 @@ def _clock_texts() -> NDArray[np.void]:
 
 _CLOCKS = _clock_texts()
 _PIECES = np.dtype([("date", "V44"), ("clock", "V32"), ("offset", "V24")])
-_MONTH_DAYS = np.array([0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31], dtype=np.int64)
+
+
+def _codes(texts: Sequence[str]) -> tuple[NDArray[np.uint32], Ints]:
+    """The first 19 characters of each text as (rows, 19) code points (0 past its end), and
+    each text's length up to 20 (a longer one is 20).
+
+    One conversion gives both: the texts into 20-character items, whose lengths numpy
+    counts; it cannot tell a trailing NUL from the padding, so texts holding NUL are
+    measured one by one."""
+    items = np.array(texts, dtype="<U20")
+    if "\x00" in "".join(texts):
+        lengths = np.minimum(np.fromiter(map(len, texts), dtype=np.int64, count=len(texts)), 20)
+    else:
+        lengths = np.strings.str_len(items).astype(np.int64)
+    codes = items.view(np.uint32).reshape(len(texts), 20)[:, :_WIDTH]
+    return codes, lengths
 
 
 def days_from_civil(year: Ints, month: Ints, day: Ints) -> Ints:
@@ -85,6 +101,20 @@ def civil_from_days(days: Ints) -> tuple[Ints, Ints, Ints]:
     return yoe + era * 400 + (month <= 2), month, day
 
 
+def _month_tables() -> tuple[Ints, Ints]:
+    """Days since 1970-01-01 of the first of each month of the years read here, month by
+    month from January _FIRST_YEAR, and the length of each month."""
+    years = np.repeat(np.arange(_FIRST_YEAR, _END_YEAR, dtype=np.int64), 12)
+    months = np.tile(np.arange(1, 13, dtype=np.int64), _END_YEAR - _FIRST_YEAR)
+    starts = days_from_civil(years, months, np.ones_like(years))
+    end = days_from_civil(np.array([_END_YEAR]), np.array([1]), np.array([1]))
+    lengths: Ints = np.diff(np.concatenate((starts, end))).astype(np.int64)
+    return starts, lengths
+
+
+_MONTH_STARTS, _MONTH_LENGTHS = _month_tables()
+
+
 class VectorTimes:
     """`EpochTimes.read` and `write` over columns; remembers the dates and offsets it saw."""
 
@@ -109,61 +139,62 @@ class VectorTimes:
         EpochTimes.read gives and the month its local year * 100 + month; `empty` marks empty
         cells (absent values)."""
         n = len(texts)
-        lengths = np.fromiter(map(len, texts), dtype=np.int64, count=n)
-        empty = lengths == 0
-        candidates = np.flatnonzero((lengths == 16) | (lengths == _WIDTH))
-        if len(candidates) > n // 2:
-            seconds, plain, month = self._parse(texts, lengths)
-            return seconds, plain, empty, month
+        # The first cells tell a full column (reported, first response, …) from a sparse one;
+        # both ways read alike, the sparse one converts only its times.
+        if texts[:64].count("") < 32:
+            codes, lengths = _codes(texts)
+            seconds, plain, month = self._parse(codes, lengths)
+            return seconds, plain, lengths == 0, month
         # A sparse column (on-site arrival, start of work): only its times are parsed.
+        lengths = np.fromiter(map(len, texts), dtype=np.int64, count=n)
         seconds = np.zeros(n, dtype=np.int64)
         plain = np.zeros(n, dtype=np.bool_)
         month = np.zeros(n, dtype=np.int64)
+        candidates = np.flatnonzero((lengths == 16) | (lengths == _WIDTH))
         if len(candidates):
-            some = [texts[i] for i in candidates.tolist()]
-            found = self._parse(some, lengths[candidates])
+            codes, found_lengths = _codes([texts[i] for i in candidates.tolist()])
+            found = self._parse(codes, found_lengths)
             seconds[candidates], plain[candidates], month[candidates] = found
-        return seconds, plain, empty, month
+        return seconds, plain, lengths == 0, month
 
-    def _parse(self, texts: Sequence[str], lengths: Ints) -> tuple[Ints, Flags, Ints]:
-        """`read` of texts whose `lengths` are given: (seconds, plain, month)."""
-        n = len(texts)
+    def _parse(self, codes: NDArray[np.uint32], lengths: Ints) -> tuple[Ints, Flags, Ints]:
+        """`read` of texts given as `_codes` gives them: (seconds, plain, month)."""
+        n = len(lengths)
         plain = (lengths == 16) | (lengths == _WIDTH)
         seconds = np.zeros(n, dtype=np.int64)
         if not plain.any():
             return seconds, plain, seconds
-        # Longer cells are cut to 19 characters here; their length already excludes them.
-        codes = np.array(texts, dtype=f"<U{_WIDTH}").view(np.uint32).reshape(n, _WIDTH)
-        c = codes.astype(np.int64) - _ZERO
-        digits = c[:, _DATE_DIGITS]
-        plain &= ((digits >= 0) & (digits <= 9)).all(axis=1)
+        c = codes - np.uint32(_ZERO)  # unsigned: a character below "0" wraps round to large
+        plain &= c[:, _DATE_DIGITS].max(axis=1) <= 9
         plain &= (c[:, 4] == _DASH) & (c[:, 7] == _DASH) & (c[:, 13] == _COLON)
         plain &= (c[:, 10] == _T) | (c[:, 10] == _SPACE)
         long = lengths == _WIDTH
-        sec_ok = (c[:, 16] == _COLON) & (c[:, 17] >= 0) & (c[:, 17] <= 9)
-        sec_ok &= (c[:, 18] >= 0) & (c[:, 18] <= 9)
-        plain &= ~long | sec_ok
-        year = c[:, 0] * 1000 + c[:, 1] * 100 + c[:, 2] * 10 + c[:, 3]
-        month = c[:, 5] * 10 + c[:, 6]
-        day = c[:, 8] * 10 + c[:, 9]
-        hour = c[:, 11] * 10 + c[:, 12]
-        minute = c[:, 14] * 10 + c[:, 15]
-        second = np.where(long, c[:, 17] * 10 + c[:, 18], 0)
+        plain &= ~long | ((c[:, 16] == _COLON) & (c[:, 17] <= 9) & (c[:, 18] <= 9))
+        d = c.astype(np.int64)  # the digits where plain
+        year = d[:, 0] * 1000 + d[:, 1] * 100 + d[:, 2] * 10 + d[:, 3]
+        month = d[:, 5] * 10 + d[:, 6]
+        day = d[:, 8] * 10 + d[:, 9]
+        hour = d[:, 11] * 10 + d[:, 12]
+        minute = d[:, 14] * 10 + d[:, 15]
+        second = np.where(long, d[:, 17] * 10 + d[:, 18], 0)
         plain &= (month >= 1) & (month <= 12) & (day >= 1) & (hour < 24) & (minute < 60)
         plain &= second < 60
-        leap = (year % 4 == 0) & ((year % 100 != 0) | (year % 400 == 0))
-        month_days = _MONTH_DAYS[np.clip(month, 0, 12)] + (leap & (month == 2))
-        plain &= day <= month_days
-        days = days_from_civil(year, np.clip(month, 1, 12), day)
-        plain &= (days >= _FIRST_DAY) & (days < _END_DAY)
+        plain &= (year >= _FIRST_YEAR) & (year < _END_YEAR)
+        # days since 1970 of the first of each month of the years handled, and their lengths
+        at = np.where(plain, (year - _FIRST_YEAR) * 12 + month - 1, 0)
+        plain &= day <= _MONTH_LENGTHS[at]
+        days = _MONTH_STARTS[at] + day - 1
         if not plain.any():
             return seconds, plain, seconds
         found = days[plain]
-        middle = int(np.median(found))  # a far-off date among many usual ones is left out
-        self._cover_days(
-            max(int(found.min()), middle - _MAX_SPAN_DAYS // 2),
-            min(int(found.max()) + 1, middle + _MAX_SPAN_DAYS // 2),
-        )
+        low, high = int(found.min()), int(found.max()) + 1
+        if high - low > _MAX_SPAN_DAYS // 2:  # a far-off date among many usual ones is left out
+            middle = int(np.median(found))
+            low, high = (
+                max(low, middle - _MAX_SPAN_DAYS // 2),
+                min(high, middle + _MAX_SPAN_DAYS // 2),
+            )
+        self._cover_days(low, high)
         index = np.clip(days - self._day_base, 0, max(len(self._midnights) - 1, 0))
         inside = (days >= self._day_base) & (days < self._day_base + len(self._midnights))
         midnight = self._midnights[index] if len(self._midnights) else np.full(n, -1)

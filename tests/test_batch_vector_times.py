@@ -98,3 +98,27 @@ def test_every_second_of_a_day_is_written_as_format_time_writes_it() -> None:
     written = times.write(day)
     assert written[0] == "2026-11-23T00:00:00+01:00" and len(set(written)) == 86_400
     assert written == [EpochTimes().write(int(s)) for s in day]
+
+
+def test_a_nul_is_a_character_not_the_end_of_a_cell() -> None:
+    texts = ["2026-11-23T16:00\x00", "\x00", "2026-11-23T16:00"] * 30
+    _, plain, empty, _ = VectorTimes(EpochTimes()).read(texts)
+    assert plain.tolist() == [False, False, True] * 30
+    assert not empty.any()
+
+
+def test_month_ends_and_leap_days_as_the_per_row_reader_takes_them() -> None:
+    """Every month of years with and without 29 February (2100 not leap, 2000 and 2024
+    leap), at noon on its 1st and 28th–31st, read as EpochTimes.read reads each text (a
+    column a year: a column spanning centuries leaves its far-off dates to the rows)."""
+    times = VectorTimes(EpochTimes())
+    for year in (1971, 1972, 1999, 2000, 2024, 2026, 2100, 2199):
+        texts = [
+            f"{year}-{month:02d}-{day:02d}T12:00"
+            for month in range(1, 13)
+            for day in (1, 28, 29, 30, 31)
+        ]
+        seconds, plain, _, _ = times.read(texts)
+        expected = [EpochTimes().read(text) for text in texts]
+        assert [int(s) if p else None for s, p in zip(seconds, plain, strict=True)] == expected
+        assert plain.sum() >= 12 * 4 - 3  # all days that exist but February's and DST days

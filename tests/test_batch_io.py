@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 
-from engine.batch import Evaluator, SummaryBuilder, run
+from engine.batch import Evaluator, Summary, SummaryBuilder, run
 from engine.batch_io import (
     OUTPUT_COLUMNS,
     RowWriter,
@@ -72,6 +72,23 @@ def test_csv_line_numbers_count_the_header_blank_lines_and_quoted_newlines(
     ]
 
 
+def _row_by_row(
+    tmp_path: Path, rules: RuleSet, contract: Any, source: Path, moment: datetime
+) -> tuple[bytes, list[str], Summary]:
+    """The reference the faster paths must equal: `source` evaluated by `run`, one parsed
+    row at a time, written as CSV; its bytes, its rejections as text and its summary."""
+    reader = RowReader(str(source), rules.exception_rules().keys())
+    evaluator = Evaluator(rules, contract, moment)
+    builder = SummaryBuilder(int(rules.evaluation["breach_list_limit"]), moment)
+    rejected: list[Problem] = []
+    general_out = tmp_path / "general.csv"
+    with general_out.open("w", encoding="utf-8", newline="") as stream:
+        writer = RowWriter(stream, "csv")
+        for result in run(read_rows(source, reader), evaluator, builder, rejected.append):
+            writer.write(result)
+    return general_out.read_bytes(), [str(p) for p in rejected], builder.summary()
+
+
 @pytest.mark.parametrize("chunk", [1, 2, 3, 100])
 def test_the_array_path_numbers_lines_as_the_general_path_does(
     tmp_path: Path, rules: RuleSet, monkeypatch: pytest.MonkeyPatch, chunk: int
@@ -97,7 +114,7 @@ def test_the_array_path_numbers_lines_as_the_general_path_does(
     )
     contract = resolve_target(rules, "advanced")
     moment = parse_time("2026-12-01T09:00")
-    fast_out, fast_rejected = tmp_path / "fast.csv", []
+    fast_out, fast_rejected = tmp_path / "fast.csv", list[Problem]()
     fast = evaluate_export(
         rules, contract, source, moment, output=fast_out, on_reject=fast_rejected.append
     )
@@ -112,17 +129,10 @@ def test_the_array_path_numbers_lines_as_the_general_path_does(
         ("13", "T-7"),
         ("14", "T-8"),
     ]
-    reader = RowReader(str(source), rules.exception_rules().keys())
-    evaluator = Evaluator(rules, contract, moment)
-    builder = SummaryBuilder(int(rules.evaluation["breach_list_limit"]), moment)
-    general_out, general_rejected = tmp_path / "general.csv", []
-    with general_out.open("w", encoding="utf-8", newline="") as stream:
-        writer = RowWriter(stream, "csv")
-        for result in run(read_rows(source, reader), evaluator, builder, general_rejected.append):
-            writer.write(result)
-    assert fast_out.read_bytes() == general_out.read_bytes()
-    assert [str(p) for p in fast_rejected] == [str(p) for p in general_rejected]
-    assert fast == builder.summary()
+    general_out, general_rejected, general = _row_by_row(tmp_path, rules, contract, source, moment)
+    assert fast_out.read_bytes() == general_out
+    assert [str(p) for p in fast_rejected] == general_rejected
+    assert fast == general
 
 
 def test_csv_with_a_byte_order_mark(tmp_path: Path, reader: RowReader) -> None:
@@ -348,21 +358,14 @@ def test_the_integer_path_writes_what_the_general_path_writes(
     source.write_text(_varied_rows(1500, seed=len(target) + len(as_of)), encoding="utf-8")
     contract = resolve_target(rules, target)
     moment = parse_time(as_of)
-    fast_out, fast_rejected = tmp_path / "fast.csv", []
+    fast_out, fast_rejected = tmp_path / "fast.csv", list[Problem]()
     fast = evaluate_export(
         rules, contract, source, moment, output=fast_out, on_reject=fast_rejected.append
     )
-    reader = RowReader(str(source), rules.exception_rules().keys())
-    evaluator = Evaluator(rules, contract, moment)
-    builder = SummaryBuilder(int(rules.evaluation["breach_list_limit"]), moment)
-    general_out, general_rejected = tmp_path / "general.csv", []
-    with general_out.open("w", encoding="utf-8", newline="") as stream:
-        writer = RowWriter(stream, "csv")
-        for result in run(read_rows(source, reader), evaluator, builder, general_rejected.append):
-            writer.write(result)
-    assert fast_out.read_bytes() == general_out.read_bytes()
-    assert [str(p) for p in fast_rejected] == [str(p) for p in general_rejected]
-    assert fast == builder.summary()
+    general_out, general_rejected, general = _row_by_row(tmp_path, rules, contract, source, moment)
+    assert fast_out.read_bytes() == general_out
+    assert [str(p) for p in fast_rejected] == general_rejected
+    assert fast == general
     # the rows really were varied: every status, some rejected, some breaches listed
     statuses = {status for counts in fast.statuses.values() for status in counts}
     assert statuses == {"met", "breached", "open", "at_risk", "best_effort", "n/a"}
@@ -471,21 +474,14 @@ def test_the_array_path_writes_what_the_general_path_writes_in_any_chunks(
     source.write_text(_varied_rows(4000, seed=20261123), encoding="utf-8")
     contract = resolve_target(rules, target)
     moment = parse_time("2026-10-25T02:30:00+01:00")
-    fast_out, fast_rejected = tmp_path / "fast.csv", []
+    fast_out, fast_rejected = tmp_path / "fast.csv", list[Problem]()
     fast = evaluate_export(
         rules, contract, source, moment, output=fast_out, on_reject=fast_rejected.append
     )
-    reader = RowReader(str(source), rules.exception_rules().keys())
-    evaluator = Evaluator(rules, contract, moment)
-    builder = SummaryBuilder(int(rules.evaluation["breach_list_limit"]), moment)
-    general_out, general_rejected = tmp_path / "general.csv", []
-    with general_out.open("w", encoding="utf-8", newline="") as stream:
-        writer = RowWriter(stream, "csv")
-        for result in run(read_rows(source, reader), evaluator, builder, general_rejected.append):
-            writer.write(result)
-    assert fast_out.read_bytes() == general_out.read_bytes()
-    assert [str(p) for p in fast_rejected] == [str(p) for p in general_rejected]
-    assert fast == builder.summary()
+    general_out, general_rejected, general = _row_by_row(tmp_path, rules, contract, source, moment)
+    assert fast_out.read_bytes() == general_out
+    assert [str(p) for p in fast_rejected] == general_rejected
+    assert fast == general
     assert fast.breaches_total > len(fast.breaches) > 0
 
 

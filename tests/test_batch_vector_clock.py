@@ -60,23 +60,32 @@ def test_due_at_closing_and_a_start_outside_hours_counts_from_the_next_opening(
     assert status[:, 2].tolist() == [CODES["n/a"], CODES["n/a"]]  # no visit
 
 
-def test_the_same_clocks_as_row_by_row(rules: RuleSet) -> None:
-    contract = resolve_target(rules, "advanced")
-    clocks = Clocks(rules, contract, parse_time("2026-12-01T09:00:00.5+01:00"))
-    table = PlanTable([clocks.plan(priority, ()) for priority in (1, 2, 3, 4)])
-    rng = random.Random(7)
-    n = 3000
+def _random_rows(rng: random.Random, n: int) -> tuple[np.ndarray, ...]:
+    """Rows reported in November 2026 on a random priority (plan 0-3); `later` a random
+    moment up to five days on, the first response and on-site arrival where `has`, and the
+    resolution ten minutes after it; `visit` where an engineer had to come."""
     base = s("2026-11-01T00:00")
     reported = np.array([base + rng.randrange(40 * 86_400) for _ in range(n)])
     plan = np.array([rng.randrange(4) for _ in range(n)])
     later = reported + np.array([rng.randrange(5 * 86_400) for _ in range(n)])
     has = np.array([rng.random() < 0.5 for _ in range(n)])
     visit = np.array([rng.random() < 0.3 for _ in range(n)])
-    due, has_due, status, ok = VectorClocks(clocks).judge(
-        table, by_clock(plan), reported, later, has, later + 600, has, later, has & visit, visit
-    )
-    assert ok.all()
-    for i in range(n):
+    return reported, plan, later, has, visit
+
+
+def _assert_as_judge_epoch(
+    clocks: Clocks,
+    judged: tuple[np.ndarray, np.ndarray, np.ndarray],
+    reported: np.ndarray,
+    plan: np.ndarray,
+    later: np.ndarray,
+    has: np.ndarray,
+    visit: np.ndarray,
+    written: list[list[tuple[int, int]]] | None = None,
+) -> None:
+    """Each row's due times and statuses as Clocks.judge_epoch gives them, row by row."""
+    due, has_due, status = judged
+    for i in range(len(reported)):
         got = has[i]
         expected = clocks.judge_epoch(
             int(plan[i]) + 1,
@@ -86,11 +95,26 @@ def test_the_same_clocks_as_row_by_row(rules: RuleSet) -> None:
             int(later[i]) + 600 if got else None,
             int(later[i]) if got and visit[i] else None,
             bool(visit[i]),
+            tuple(written[i]) if written is not None else (),
         )
         for k in range(3):
             want = expected[k]
             assert (int(due[i, k]) if has_due[i, k] else None) == want[2]
             assert status[i, k] == CODES[want[3]]
+
+
+def test_the_same_clocks_as_row_by_row(rules: RuleSet) -> None:
+    contract = resolve_target(rules, "advanced")
+    clocks = Clocks(rules, contract, parse_time("2026-12-01T09:00:00.5+01:00"))
+    table = PlanTable([clocks.plan(priority, ()) for priority in (1, 2, 3, 4)])
+    rng = random.Random(7)
+    n = 3000
+    reported, plan, later, has, visit = _random_rows(rng, n)
+    due, has_due, status, ok = VectorClocks(clocks).judge(
+        table, by_clock(plan), reported, later, has, later + 600, has, later, has & visit, visit
+    )
+    assert ok.all()
+    _assert_as_judge_epoch(clocks, (due, has_due, status), reported, plan, later, has, visit)
 
 
 def test_pauses_leave_their_open_time_out_of_the_count(rules: RuleSet) -> None:
@@ -161,12 +185,7 @@ def test_the_same_paused_clocks_as_row_by_row(rules: RuleSet) -> None:
     table = PlanTable([clocks.plan(priority, ()) for priority in (1, 2, 3, 4)])
     rng = random.Random(11)
     n = 3000
-    base = s("2026-11-01T00:00")
-    reported = np.array([base + rng.randrange(40 * 86_400) for _ in range(n)])
-    plan = np.array([rng.randrange(4) for _ in range(n)])
-    later = reported + np.array([rng.randrange(5 * 86_400) for _ in range(n)])
-    has = np.array([rng.random() < 0.5 for _ in range(n)])
-    visit = np.array([rng.random() < 0.3 for _ in range(n)])
+    reported, plan, later, has, visit = _random_rows(rng, n)
     written: list[list[tuple[int, int]]] = []
     for i in range(n):
         pauses = []
@@ -196,20 +215,7 @@ def test_the_same_paused_clocks_as_row_by_row(rules: RuleSet) -> None:
         Pauses(starts, ends, count),
     )
     assert ok.all() and (count == 2).sum() > 500 and (count == 3).sum() > 100
-    for i in range(n):
-        got = has[i]
-        expected = clocks.judge_epoch(
-            int(plan[i]) + 1,
-            (),
-            int(reported[i]),
-            int(later[i]) if got else None,
-            int(later[i]) + 600 if got else None,
-            int(later[i]) if got and visit[i] else None,
-            bool(visit[i]),
-            tuple(written[i]),
-        )
-        for k in range(3):
-            want = expected[k]
-            assert (int(due[i, k]) if has_due[i, k] else None) == want[2]
-            assert status[i, k] == CODES[want[3]]
+    _assert_as_judge_epoch(
+        clocks, (due, has_due, status), reported, plan, later, has, visit, written
+    )
     assert {int(c) for c in status[:, 0]} >= {CODES[x] for x in ("met", "breached", "open")}

@@ -13,32 +13,29 @@ from typing import Any, TypeVar
 
 import click
 
-from engine import (
-    contract_builder,
-    contract_diff,
-    contract_view,
-    documents,
-    reporting,
-    terms,
-)
-from engine.contracts import resolve_target
-from engine.deadline_report import deadlines_as_dict, format_deadlines_text
-from engine.deadlines import Incident
+from engine.clock.times import DEFAULT_ZONE, parse_interval, parse_time
+from engine.contract import builder as contract_builder
+from engine.contract import diff as contract_diff
+from engine.contract import terms
+from engine.contract.load import resolve_target
 from engine.errors import Problem, SlaError
-from engine.incident_clock import deadlines_for
-from engine.incidents import load_incident
-from engine.maintenance import load_notice
+from engine.incident.deadlines import Incident
+from engine.incident.load import load_incident
+from engine.incident.under_contract import deadlines_for
 from engine.output import write_atomic
 from engine.paths import CONTRACTS_DIR, EXAMPLES_DIR, RULES_DIR, SCHEMAS_DIR, display_path
-from engine.pdf import html_to_pdf
-from engine.prepaid import evaluate_ledger, ledger_contract, load_ledger
-from engine.prepaid_report import format_ledger_text, ledger_json
-from engine.pricing import WORK_KINDS, Work, quote
-from engine.quote_report import format_quote_text, quote_json
-from engine.rules import RuleSet, load_rules
-from engine.schemas import KINDS, schema_files
-from engine.times import DEFAULT_ZONE, parse_interval, parse_time
-from engine.validation import validate
+from engine.present import contract_view, documents
+from engine.present.deadline_report import deadlines_as_dict, format_deadlines_text
+from engine.present.maintenance import load_notice
+from engine.present.pdf import html_to_pdf
+from engine.present.prepaid_report import format_ledger_text, ledger_json
+from engine.present.quote_report import format_quote_text, quote_json
+from engine.pricing.prepaid import evaluate_ledger, ledger_contract, load_ledger
+from engine.pricing.quote import WORK_KINDS, Work, quote
+from engine.rules import problems as reporting
+from engine.rules.ruleset import RuleSet, load_rules
+from engine.rules.schemas import KINDS, schema_files
+from engine.rules.validation import validate
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -358,7 +355,7 @@ def term_command(
 
     The expiry date is the last day of a period; the contract renews tacitly for the same
     period; notice must be given at least one month before it ends (for expiry 31 December:
-    by 30 November). See engine/terms.py for every rule, month ends and leap days included.
+    by 30 November). See engine/contract/terms.py for every rule, month ends and leap days included.
 
     \b
     Example:
@@ -812,7 +809,8 @@ def evaluate_command(
     """
     rules = rules_of(context)
     contract = resolve_target(rules, target, addons)
-    from engine import batch_io, compliance_report  # only this command needs the batch stack
+    from engine.evaluate import export as batch_io  # only this command needs the batch stack
+    from engine.present import compliance as compliance_report
 
     kind = batch_io.output_format(output) if output is not None else None
     moment = as_of or datetime.now(DEFAULT_ZONE)

@@ -1,4 +1,4 @@
-"""Deadline throughput: engine.business_time against businesstimedelta and pandas.
+"""Deadline throughput: engine.clock.business_time against businesstimedelta and pandas.
 
 Run: .venv/bin/python bench/bench_deadline.py [N]   (needs: pip install businesstimedelta pandas)
 
@@ -28,8 +28,8 @@ import pytz
 import yaml
 from pandas.tseries.offsets import CustomBusinessHour
 
-from engine.business_time import deadline, elapsed
-from engine.calendars import build_calendar
+from engine.clock.business_time import deadline, elapsed
+from engine.clock.calendars import build_calendar
 
 ZONE = "Europe/Amsterdam"
 RULE = Path(__file__).resolve().parent.parent / "rules" / "calendars" / "kantooruren.yaml"
@@ -114,7 +114,7 @@ def main() -> None:
                 wrong += elapsed(start, other, calendar) != duration
         return differ, wrong
 
-    rate = {"engine.business_time": n / ours_s}
+    rate = {"engine.clock.business_time": n / ours_s}
     rate["businesstimedelta"] = len(bdt) / bdt_s
     rate["pandas CustomBusinessHour"] = n / pd_s
     print(f"{n} deadlines, office hours with Dutch holidays, {sys.version.split()[0]}")
@@ -127,7 +127,7 @@ def main() -> None:
             f"{BDT_BUDGET_S:.0f} s budget)"
         )
     for name in ("businesstimedelta", "pandas CustomBusinessHour"):
-        print(f"  ratio engine / {name}: {rate['engine.business_time'] / rate[name]:,.0f}x")
+        print(f"  ratio engine / {name}: {rate['engine.clock.business_time'] / rate[name]:,.0f}x")
     for name, theirs in (("businesstimedelta", bdt), ("pandas", pds)):
         differ, wrong = mismatches(theirs)
         print(

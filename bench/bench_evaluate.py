@@ -124,10 +124,10 @@ def run_cli(source: Path, target: Path) -> tuple[float, float, int, str]:
 
 
 def profile(source: Path, target: Path) -> None:
-    from engine.batch_io import evaluate_export
-    from engine.contracts import resolve_target
-    from engine.rules import load_rules
-    from engine.times import parse_time
+    from engine.clock.times import parse_time
+    from engine.contract.load import resolve_target
+    from engine.evaluate.export import evaluate_export
+    from engine.rules.ruleset import load_rules
 
     rules = load_rules()
     contract = resolve_target(rules, "advanced")

@@ -6,7 +6,7 @@ import pytest
 from click.testing import CliRunner
 
 from engine.paths import PROJECT_ROOT
-from engine.rules import RuleSet, load_rules
+from engine.rules.ruleset import RuleSet, load_rules
 
 
 @pytest.fixture(scope="session")

@@ -1,4 +1,5 @@
-"""A deliberately slow, obviously correct service clock, to check engine.business_time against.
+"""A deliberately slow, obviously correct service clock, to check engine.clock.business_time
+against.
 
 It walks real time one minute at a time and asks of each minute: does the wall clock in
 Europe/Amsterdam show a time inside a window of that local date? The windows come straight

@@ -13,13 +13,13 @@ from typing import Any
 
 import pytest
 
-from engine.batch import Evaluator, RowResult, SummaryBuilder, run
-from engine.batch_rows import ParsedRow, RowError, RowReader
-from engine.contracts import resolve_target
+from engine.clock.times import parse_time
+from engine.contract.load import resolve_target
 from engine.errors import Problem
-from engine.pricing_aws import service_window
-from engine.rules import RuleSet
-from engine.times import parse_time
+from engine.evaluate.rows import ParsedRow, RowError, RowReader
+from engine.evaluate.run import Evaluator, RowResult, SummaryBuilder, run
+from engine.pricing.service_windows import service_window
+from engine.rules.ruleset import RuleSet
 
 AS_OF = "2026-12-01T09:00"
 

@@ -13,12 +13,12 @@ from datetime import datetime
 
 import pytest
 
-from engine.batch_clock import Clocks, Outcome
-from engine.batch_rows import Change
-from engine.contracts import resolve_target
-from engine.deadlines import Incident
-from engine.rules import RuleSet
-from engine.times import parse_time
+from engine.clock.times import parse_time
+from engine.contract.load import resolve_target
+from engine.evaluate.rows import Change
+from engine.incident.clocks import Clocks, Outcome
+from engine.incident.deadlines import Incident
+from engine.rules.ruleset import RuleSet
 
 MEIJER = "contracts/advocatenkantoor-meijer.yaml"
 
@@ -218,8 +218,9 @@ def test_change_at_the_moment_a_clock_stops_comes_after_it(rules: RuleSet) -> No
 
 
 def test_without_changes_the_clocks_match_the_deadline_engine(rules: RuleSet) -> None:
-    """Consistency with engine.deadlines (the same rules applied once, not a re-derivation)."""
-    from engine.incident_clock import deadlines_for
+    """Consistency with engine.incident.deadlines (the same rules applied once, not a
+    re-derivation)."""
+    from engine.incident.under_contract import deadlines_for
 
     contract = resolve_target(rules, MEIJER)
     judge = Clocks(rules, contract, t("2026-12-31T09:00")).judge

@@ -13,8 +13,10 @@ from typing import Any
 
 import pytest
 
-from engine.batch import Evaluator, Summary, SummaryBuilder, run
-from engine.batch_io import (
+from engine.clock.times import parse_time
+from engine.contract.load import resolve_target
+from engine.errors import InputError, Problem
+from engine.evaluate.export import (
     OUTPUT_COLUMNS,
     RowWriter,
     evaluate_export,
@@ -22,14 +24,12 @@ from engine.batch_io import (
     output_format,
     read_rows,
 )
-from engine.batch_rows import ParsedRow, RowError, RowReader
-from engine.batch_vector import VectorBatch
-from engine.batch_vector_clock import VectorClocks
-from engine.collector import paced_collection
-from engine.contracts import resolve_target
-from engine.errors import InputError, Problem
-from engine.rules import RuleSet
-from engine.times import parse_time
+from engine.evaluate.gc_pacing import paced_collection
+from engine.evaluate.rows import ParsedRow, RowError, RowReader
+from engine.evaluate.run import Evaluator, Summary, SummaryBuilder, run
+from engine.evaluate.vector import VectorBatch
+from engine.incident.vector_clocks import VectorClocks
+from engine.rules.ruleset import RuleSet
 
 HEADER = "ticket,priority,reported,minutes\n"
 
@@ -95,7 +95,7 @@ def test_the_array_path_numbers_lines_as_the_general_path_does(
 ) -> None:
     """Blank lines, line breaks (\n, \r\n, \r) in quoted cells, short rows and a record the
     csv module refuses, read in chunks: the rows and rejections at the lines a person counts."""
-    monkeypatch.setattr("engine.batch_io.CHUNK_ROWS", chunk)
+    monkeypatch.setattr("engine.evaluate.export.CHUNK_ROWS", chunk)
     source = tmp_path / "in.csv"
     source.write_text(
         HEADER
@@ -347,9 +347,9 @@ def test_the_integer_path_writes_what_the_general_path_writes(
 ) -> None:
     """Byte for byte the same CSV, the same rejections and the same summary, over rows on
     DST days, holidays, nights and weekends, with and without every optional column; in
-    chunks of 97 rows, so the arrays (engine.batch_vector) judge most rows of many chunks and
+    chunks of 97 rows, so the arrays (engine.evaluate.vector) judge most rows of many chunks and
     the per-row path the others, in between."""
-    monkeypatch.setattr("engine.batch_io.CHUNK_ROWS", 97)
+    monkeypatch.setattr("engine.evaluate.export.CHUNK_ROWS", 97)
     judged = _count_vector_rows(monkeypatch)
     closed = _count_no_service_notes(monkeypatch)
     paused = _count_vector_pauses(monkeypatch)
@@ -465,8 +465,8 @@ def test_the_array_path_writes_what_the_general_path_writes_in_any_chunks(
     rows and all rows, under either priority_change setting: the same bytes, rejections and
     summary as the general path. The arrays' caches of cell texts and costs hold only 50
     entries here, so they are emptied and refilled many times."""
-    monkeypatch.setattr("engine.batch_io.CHUNK_ROWS", chunk)
-    monkeypatch.setattr("engine.batch_vector._CACHE", 50)
+    monkeypatch.setattr("engine.evaluate.export.CHUNK_ROWS", chunk)
+    monkeypatch.setattr("engine.evaluate.vector._CACHE", 50)
     setting = rules.single("evaluation")["settings"]["priority_change"]
     monkeypatch.setitem(setting, "value", mode)
     assert rules.evaluation["priority_change"] == mode
@@ -486,7 +486,8 @@ def test_the_array_path_writes_what_the_general_path_writes_in_any_chunks(
 
 
 def test_evaluating_creates_no_reference_cycles(tmp_path: Path, rules: RuleSet) -> None:
-    """engine.collector turns automatic collection off while rows are evaluated, so the rows
+    """engine.evaluate.gc_pacing turns automatic collection off while rows are evaluated, so the
+    rows
     (calls at night whose quote raises NoService, rejected rows, pauses, priority changes)
     must be freed by reference counting alone: nothing is left for the collector."""
     source = tmp_path / "in.csv"
@@ -533,7 +534,7 @@ def test_a_chunk_keeps_only_the_costs_of_known_call_facts_from_the_chunks_before
 ) -> None:
     """A no-service note is one start's; the arrays number it for its chunk only, so the cost
     table holds the call facts seen so far plus at most one chunk's notes: memory stays flat."""
-    monkeypatch.setattr("engine.batch_io.CHUNK_ROWS", 10)
+    monkeypatch.setattr("engine.evaluate.export.CHUNK_ROWS", 10)
     notes_held: list[int] = []
     run_chunk = VectorBatch.run
 

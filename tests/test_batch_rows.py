@@ -7,9 +7,9 @@ from typing import Any
 
 import pytest
 
-from engine.batch_rows import Change, RowError, RowReader
-from engine.rules import RuleSet
-from engine.times import parse_time
+from engine.clock.times import parse_time
+from engine.evaluate.rows import Change, RowError, RowReader
+from engine.rules.ruleset import RuleSet
 
 
 @pytest.fixture

@@ -12,13 +12,13 @@ import random
 
 import numpy as np
 
-from engine.batch_clock import Clocks
-from engine.batch_vector_clock import CODES, Intervals, Pauses, PlanTable, VectorClocks
-from engine.calendars import build_calendar
-from engine.contracts import resolve_target
-from engine.deadlines import merge_pauses
-from engine.rules import RuleSet
-from engine.times import parse_time
+from engine.clock.calendars import build_calendar
+from engine.clock.times import parse_time
+from engine.contract.load import resolve_target
+from engine.incident.clocks import Clocks
+from engine.incident.deadlines import merge_pauses
+from engine.incident.vector_clocks import CODES, Intervals, Pauses, PlanTable, VectorClocks
+from engine.rules.ruleset import RuleSet
 
 
 def s(text: str) -> int:

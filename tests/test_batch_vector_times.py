@@ -6,8 +6,8 @@ from datetime import UTC, datetime
 
 import numpy as np
 
-from engine.batch_vector_times import VectorTimes, civil_from_days, days_from_civil
-from engine.times import EpochTimes, format_time, parse_time
+from engine.clock.times import EpochTimes, format_time, parse_time
+from engine.clock.vector_times import VectorTimes, civil_from_days, days_from_civil
 
 
 def utc(*parts: int) -> int:

@@ -1,4 +1,4 @@
-"""engine.business_time: the service clock, checked against hand-worked examples, the shipped
+"""engine.clock.business_time: the service clock, checked against hand-worked examples, the shipped
 rules and a slow minute-by-minute reference (tests/reference_clock.py)."""
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from engine.business_time import (
+from engine.clock.business_time import (
     Calendar,
     Window,
     deadline,
@@ -24,7 +24,7 @@ from engine.business_time import (
     next_opening,
     open_segments,
 )
-from engine.calendars import build_calendar
+from engine.clock.calendars import build_calendar
 from tests.reference_clock import ReferenceClock, rule
 
 AMS = ZoneInfo("Europe/Amsterdam")

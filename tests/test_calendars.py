@@ -1,4 +1,4 @@
-"""engine.calendars: the shipped calendar rules turned into calendars (D-2, D-3)."""
+"""engine.clock.calendars: the shipped calendar rules turned into calendars (D-2, D-3)."""
 
 from __future__ import annotations
 
@@ -9,8 +9,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from engine.business_time import deadline, elapsed, is_open, open_segments
-from engine.calendars import build_calendar
+from engine.clock.business_time import deadline, elapsed, is_open, open_segments
+from engine.clock.calendars import build_calendar
 from engine.errors import ValidationError
 from tests.reference_clock import rule
 

@@ -9,9 +9,9 @@ from decimal import Decimal
 
 import pytest
 
-from engine.batch import Breach, Summary
-from engine.compliance_report import ReportInfo, chart_svg, percent, render_html, summary_text
-from engine.times import parse_time
+from engine.clock.times import parse_time
+from engine.evaluate.run import Breach, Summary
+from engine.present.compliance import ReportInfo, chart_svg, percent, render_html, summary_text
 
 
 def summary(**changes: object) -> Summary:

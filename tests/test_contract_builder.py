@@ -8,7 +8,7 @@ import pytest
 from click.testing import CliRunner
 
 from cli import main
-from engine.contract_builder import (
+from engine.contract.builder import (
     Draft,
     addons_for,
     check_value,
@@ -16,12 +16,12 @@ from engine.contract_builder import (
     open_values,
     render,
 )
-from engine.contracts import resolve_target
+from engine.contract.load import resolve_target
 from engine.errors import InputError
 from engine.paths import RULES_DIR
-from engine.rules import RuleSet
-from engine.validation import validate
-from engine.yaml_loader import parse_yaml
+from engine.rules.ruleset import RuleSet
+from engine.rules.validation import validate
+from engine.rules.yaml_loader import parse_yaml
 
 SCHEMA_LINE = "# yaml-language-server: $schema=../schemas/contract.schema.json"
 # What maatwerk leaves 'in overeenkomst' (SPEC §1 table), in the order of rules/tiers/maatwerk.yaml.

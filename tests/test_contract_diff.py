@@ -11,7 +11,7 @@ import pytest
 from click.testing import CliRunner
 
 from cli import main
-from engine.contract_diff import (
+from engine.contract.diff import (
     Change,
     Side,
     contract_at_revision,
@@ -21,7 +21,7 @@ from engine.contract_diff import (
     side_for_target,
 )
 from engine.errors import InputError
-from engine.rules import RuleSet
+from engine.rules.ruleset import RuleSet
 
 BASE = """customer: Acme B.V.
 tier: maatwerk

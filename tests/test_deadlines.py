@@ -1,4 +1,5 @@
-"""engine.deadlines and engine.deadline_report: the three clocks of an incident, hand-worked."""
+"""engine.incident.deadlines and engine.present.deadline_report: the three clocks of an incident,
+hand-worked."""
 
 from __future__ import annotations
 
@@ -9,9 +10,9 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from engine.deadline_report import deadlines_as_dict, format_deadlines_text
-from engine.deadlines import Deadlines, Incident, incident_deadlines
 from engine.errors import InputError, ReferenceNotFound, ValidationError
+from engine.incident.deadlines import Deadlines, Incident, incident_deadlines
+from engine.present.deadline_report import deadlines_as_dict, format_deadlines_text
 from tests.reference_clock import rule
 
 AMS = ZoneInfo("Europe/Amsterdam")

@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from engine.deviations import compare, format_value
+from engine.contract.deviations import compare, format_value
 from engine.paths import RULES_DIR
-from engine.validation import validate
+from engine.rules.validation import validate
 
 HEADER = """customer: Acme B.V.
 tier: maatwerk

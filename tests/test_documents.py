@@ -12,20 +12,20 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from engine.contracts import resolve_target
-from engine.document_format import DocumentError, load_texts, long_date, long_datetime
-from engine.documents import (
+from engine.contract.load import resolve_target
+from engine.contract.merge import EffectiveContract
+from engine.paths import CONTRACTS_DIR, PROJECT_ROOT, TEMPLATES_DIR
+from engine.present.document_format import DocumentError, load_texts, long_date, long_datetime
+from engine.present.documents import (
     markdown_escape,
     render,
     render_annex,
     render_maintenance,
     render_quote,
 )
-from engine.maintenance import load_notice
-from engine.merge import EffectiveContract
-from engine.paths import CONTRACTS_DIR, PROJECT_ROOT, TEMPLATES_DIR
-from engine.quotes import Quote, QuoteLine
-from engine.rules import RuleSet
+from engine.present.maintenance import load_notice
+from engine.pricing.lines import Quote, QuoteLine
+from engine.rules.ruleset import RuleSet
 
 CONTRACTS = sorted(CONTRACTS_DIR.glob("*.yaml"))
 ISSUED = date(2026, 11, 23)

@@ -8,11 +8,11 @@ from pathlib import Path
 
 import pytest
 
-from engine.deadlines import Incident
 from engine.errors import InputError, ReferenceNotFound, SlaError, ValidationError
-from engine.incidents import load_incident
-from engine.pricing import Work
-from engine.rules import RuleSet
+from engine.incident.deadlines import Incident
+from engine.incident.load import load_incident
+from engine.pricing.quote import Work
+from engine.rules.ruleset import RuleSet
 
 EXAMPLES = Path(__file__).parent.parent / "examples" / "incidents"
 

@@ -12,7 +12,7 @@ import pytest
 import yaml
 
 from engine.paths import RULES_DIR
-from engine.validation import validate
+from engine.rules.validation import validate
 
 CASES = Path(__file__).parent / "cases" / "invalid"
 

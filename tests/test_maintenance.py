@@ -9,9 +9,9 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from engine.errors import SlaError
-from engine.maintenance import load_notice
 from engine.paths import PROJECT_ROOT
-from engine.rules import RuleSet
+from engine.present.maintenance import load_notice
+from engine.rules.ruleset import RuleSet
 
 EXAMPLE = PROJECT_ROOT / "examples" / "maintenance" / "bakkerij-server-update.yaml"
 VALID = """\

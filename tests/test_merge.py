@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
+from engine.contract.merge import effective_for_contract, effective_for_tier, placeholders
 from engine.errors import ValidationError
-from engine.merge import effective_for_contract, effective_for_tier, placeholders
-from engine.rules import RuleSet
-from engine.yaml_loader import parse_yaml
+from engine.rules.ruleset import RuleSet
+from engine.rules.yaml_loader import parse_yaml
 
 
 def contract(text: str) -> object:

@@ -10,13 +10,13 @@ from decimal import Decimal
 import pytest
 from pypdf import PdfReader
 
-from engine.contracts import resolve_target
-from engine.document_format import DocumentError
-from engine.documents import render_annex, render_quote
+from engine.contract.load import resolve_target
 from engine.paths import CONTRACTS_DIR
-from engine.pdf import html_to_pdf, pdf_available
-from engine.quotes import Quote, QuoteLine
-from engine.rules import RuleSet
+from engine.present.document_format import DocumentError
+from engine.present.documents import render_annex, render_quote
+from engine.present.pdf import html_to_pdf, pdf_available
+from engine.pricing.lines import Quote, QuoteLine
+from engine.rules.ruleset import RuleSet
 
 pytestmark = pytest.mark.skipif(
     pdf_available() is not None,

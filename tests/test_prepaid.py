@@ -11,7 +11,8 @@ from pathlib import Path
 import pytest
 
 from engine.errors import PricingError, ReferenceNotFound, ValidationError
-from engine.prepaid import (
+from engine.present.prepaid_report import ledger_as_dict
+from engine.pricing.prepaid import (
     EXHAUSTED,
     LOW,
     LedgerReport,
@@ -19,9 +20,8 @@ from engine.prepaid import (
     ledger_contract,
     load_ledger,
 )
-from engine.prepaid_report import ledger_as_dict
-from engine.rules import RuleSet
-from engine.yaml_loader import Document
+from engine.rules.ruleset import RuleSet
+from engine.rules.yaml_loader import Document
 
 
 def card(rules: RuleSet, tmp_path: Path, text: str, name: str = "ledger.yaml") -> LedgerReport:

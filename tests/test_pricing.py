@@ -11,14 +11,14 @@ from typing import Any
 
 import pytest
 
-from engine.contracts import resolve_target
+from engine.clock.times import parse_time
+from engine.contract.load import resolve_target
 from engine.errors import InputError, PricingError, ReferenceNotFound, ValidationError
-from engine.pricing import Work, quote
-from engine.pricing_aws import NoService
-from engine.quotes import Quote
-from engine.rules import RuleSet
-from engine.times import parse_time
-from engine.yaml_loader import Document
+from engine.pricing.lines import Quote
+from engine.pricing.quote import Work, quote
+from engine.pricing.service_windows import NoService
+from engine.rules.ruleset import RuleSet
+from engine.rules.yaml_loader import Document
 
 MONDAY_10 = "2026-11-23T10:00"  # office hours
 SATURDAY_11 = "2026-11-28T11:00"  # weekend window

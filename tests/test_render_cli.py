@@ -9,7 +9,7 @@ from click.testing import CliRunner
 
 from cli import main
 from engine.paths import PROJECT_ROOT
-from engine.pdf import pdf_available
+from engine.present.pdf import pdf_available
 
 BAKKERIJ = str(PROJECT_ROOT / "contracts" / "bakkerij-de-vries.yaml")
 JANSEN = str(PROJECT_ROOT / "contracts" / "jansen-installatietechniek.yaml")
@@ -60,7 +60,7 @@ def test_quote_from_an_incident_file(runner: CliRunner) -> None:
     )
     assert code == 0
     assert "| Ticket | T-2042 |" in out
-    assert "**€147.50**" in out  # start fee 100 + 30 min at 95 (engine.pricing)
+    assert "**€147.50**" in out  # start fee 100 + 30 min at 95 (engine.pricing.quote)
 
 
 def test_maintenance_notice_takes_its_date_from_the_notice(runner: CliRunner) -> None:

@@ -10,8 +10,8 @@ import pytest
 from jsonschema import Draft202012Validator
 
 from engine.paths import PROJECT_ROOT
-from engine.rules import FILE_KINDS, FOLDER_KINDS
-from engine.schemas import KINDS, schema_files, validator
+from engine.rules.ruleset import FILE_KINDS, FOLDER_KINDS
+from engine.rules.schemas import KINDS, schema_files, validator
 
 SHIPPED = sorted((PROJECT_ROOT / "rules").rglob("*.yaml")) + sorted(
     (PROJECT_ROOT / "contracts").glob("*.yaml")

@@ -1,4 +1,5 @@
-"""Contract terms (seed §2.1): each sentence of engine/terms.py's docstring has a test here.
+"""Contract terms (seed §2.1): each sentence of engine/contract/terms.py's docstring has a test
+here.
 
 Every expected date is worked out by hand from the calendar, not read from the code.
 """
@@ -12,10 +13,10 @@ import pytest
 from click.testing import CliRunner
 
 from cli import main
+from engine.contract.merge import effective_for_tier
+from engine.contract.terms import Period, contract_terms, notice_deadline, period, terms_on, today
 from engine.errors import InputError
-from engine.merge import effective_for_tier
-from engine.rules import RuleSet
-from engine.terms import Period, contract_terms, notice_deadline, period, terms_on, today
+from engine.rules.ruleset import RuleSet
 
 D = date.fromisoformat
 

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import pytest
 
-from engine.merge import effective_for_tier
-from engine.rules import RuleSet
+from engine.contract.merge import effective_for_tier
+from engine.rules.ruleset import RuleSet
 
 TIERS = ("standaard", "advanced", "enterprise", "maatwerk")
 

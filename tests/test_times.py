@@ -1,4 +1,4 @@
-"""engine.times: reading and writing instants (SPEC §3, last point)."""
+"""engine.clock.times: reading and writing instants (SPEC §3, last point)."""
 
 from __future__ import annotations
 
@@ -7,8 +7,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from engine.clock.times import EpochTimes, format_time, parse_interval, parse_time
 from engine.errors import InputError
-from engine.times import EpochTimes, format_time, parse_interval, parse_time
 
 AMS = ZoneInfo("Europe/Amsterdam")
 

@@ -8,7 +8,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from engine.paths import RULES_DIR
-from engine.validation import validate
+from engine.rules.validation import validate
 
 FRAGMENTS = [
     "customer: X\n",

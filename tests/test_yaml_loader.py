@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from engine.errors import YamlError
-from engine.yaml_loader import MAX_BYTES, load_yaml, parse_yaml
+from engine.rules.yaml_loader import MAX_BYTES, load_yaml, parse_yaml
 
 
 def test_core_scalars_and_positions() -> None:

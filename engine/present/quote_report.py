@@ -1,0 +1,107 @@
+"""A quote presented: readable text (Dutch amounts `€ 1.234,50`, or English) and JSON."""
+
+from __future__ import annotations
+
+import json
+from decimal import Decimal
+from typing import Any
+
+from engine.pricing.lines import Quote
+from engine.pricing.money import format_euros
+
+_DAYS = {
+    "nl": ("ma", "di", "wo", "do", "vr", "za", "zo"),
+    "en": ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"),
+}
+_WORDS: dict[str, dict[str, Any]] = {
+    "nl": {
+        "title": "Offerte",
+        "no_sla": "geen SLA",
+        "windows": {"office_hours": "kantooruren", "evening_weekend": "avond-/weekendservice"},
+        "columns": {
+            "sla_with_addon": "SLA met add-on",
+            "sla_without_addon": "SLA zonder add-on",
+            "no_sla": "zonder SLA",
+        },
+        "units": {"hour": "uur", "call": "call"},
+        "head": ("Omschrijving", "Aantal", "Prijs", "Bedrag"),
+        "total": "Totaal",
+        "vat": ("excl. btw", "incl. btw"),
+        "notes": "Opmerkingen",
+        "minutes": "{worked} min gewerkt, {billed} min in rekening (per 15 min, naar boven)",
+    },
+    "en": {
+        "title": "Quote",
+        "no_sla": "no SLA",
+        "windows": {"office_hours": "office hours", "evening_weekend": "evening/weekend service"},
+        "columns": {
+            "sla_with_addon": "SLA with add-on",
+            "sla_without_addon": "SLA without add-on",
+            "no_sla": "no SLA",
+        },
+        "units": {"hour": "hours", "call": "call"},
+        "head": ("Description", "Quantity", "Price", "Amount"),
+        "total": "Total",
+        "vat": ("excl. VAT", "incl. VAT"),
+        "notes": "Notes",
+        "minutes": "{worked} min worked, {billed} min billed (per 15 min, rounded up)",
+    },
+}
+
+
+def quote_json(quote: Quote) -> str:
+    return json.dumps(quote.as_dict(), indent=2, ensure_ascii=False) + "\n"
+
+
+def format_quote_text(quote: Quote, lang: str = "nl") -> str:
+    """The quote as a customer reads it: header, one row per line item, total, notes."""
+    w = _WORDS.get(lang, _WORDS["nl"])
+    facts = quote.facts
+    who = quote.customer or quote.tier
+    ticket = f" {quote.ticket}" if quote.ticket else ""
+    addons = f", add-ons: {facts['addons']}" if facts.get("addons") else ""
+    out = [f"{w['title']}{ticket} — {who} ({quote.tier}{addons})"]
+    context = []
+    if quote.priority is not None:
+        context.append(f"PRIO {quote.priority}")
+    if quote.start is not None:
+        day = _DAYS.get(lang, _DAYS["nl"])[quote.start.weekday()]
+        context.append(f"{day} {quote.start:%d-%m-%Y %H:%M}")
+    if "window" in facts:
+        window = w["windows"].get(facts["window"], facts["window"])
+        if "column" in facts:
+            window += f" ({w['columns'].get(facts['column'], facts['column'])})"
+        context.append(window)
+    if "minutes_worked" in facts:
+        context.append(
+            w["minutes"].format(worked=facts["minutes_worked"], billed=facts["minutes_billed"])
+        )
+    out.append(" · ".join(context))
+    out.append("")
+    head = w["head"]
+    texts = [line.description if lang == "nl" else line.description_en for line in quote.lines]
+    width = max([40, len(head[0]), *(len(text) for text in texts)])
+    out.append(f"  {head[0]:<{width}} {head[1]:>12} {head[2]:>12} {head[3]:>12}")
+    for line, description in zip(quote.lines, texts, strict=True):
+        unit = w["units"].get(line.unit, line.unit)
+        quantity = f"{_number(line.quantity, lang)} {unit}"
+        price = format_euros(line.unit_price, lang)
+        amount = format_euros(line.amount, lang)
+        out.append(f"  {description:<{width}} {quantity:>12} {price:>12} {amount:>12}")
+        out.append(f"      {line.rule} ({line.clause})" if line.clause else f"      {line.rule}")
+    vat = w["vat"][1 if quote.vat_included else 0]
+    total_label = f"{w['total']} ({vat})"
+    out.append("")
+    total = format_euros(quote.total, lang)
+    out.append(f"  {total_label:<{width + 26}} {total:>12}")
+    notes = quote.notes if lang == "nl" else quote.notes_en
+    if notes:
+        out.append("")
+        out.append(f"{w['notes']}:")
+        out.extend(f"- {note}" for note in notes)
+    return "\n".join(out) + "\n"
+
+
+def _number(value: Decimal, lang: str) -> str:
+    text = f"{value:.2f}"
+    return text.replace(".", ",") if lang == "nl" else text

@@ -56,8 +56,8 @@ _SURFACE = {
     "write_contract": "engine.contract.builder",
     # operations of the commands
     "deadlines": "engine.api",
-    "Work": "engine.pricing.quote",
-    "WORK_KINDS": "engine.pricing.quote",
+    "Work": "engine.pricing.work",
+    "WORK_KINDS": "engine.pricing.work",
     "incident_work": "engine.api",
     "quote_call": "engine.api",
     "prepaid_card": "engine.api",
@@ -209,7 +209,7 @@ if TYPE_CHECKING:  # the same names, for type checkers and editors
         quote_report,
         render_document,
     )
-    from engine.pricing.quote import WORK_KINDS, Work
+    from engine.pricing.work import WORK_KINDS, Work
     from engine.rules.cache import load_rules
     from engine.rules.ruleset import RuleSet
     from engine.rules.schemas import KINDS as SCHEMA_KINDS

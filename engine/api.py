@@ -22,7 +22,7 @@ if TYPE_CHECKING:
     from engine.incident.deadlines import Deadlines
     from engine.pricing.lines import Quote
     from engine.pricing.prepaid import LedgerReport
-    from engine.pricing.quote import Work
+    from engine.pricing.work import Work
     from engine.rules.ruleset import RuleSet
     from engine.rules.validation import Report
 

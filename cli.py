@@ -75,6 +75,21 @@ def rules_dir_of(context: click.Context) -> Path:
     return folder or engine.RULES_DIR
 
 
+def _set_rules_dir(context: click.Context, _param: click.Parameter, value: Path | None) -> None:
+    if value is not None:
+        context.ensure_object(dict)["rules_dir"] = value
+
+
+# The same --rules as the group's, accepted after the command name too (`sla quote --rules …`).
+rules_option = click.option(
+    "--rules",
+    type=click.Path(file_okay=False, path_type=Path),
+    expose_value=False,
+    callback=_set_rules_dir,
+    metavar="DIR",
+    help="Folder of rules to use instead of the shipped rules (e.g. a contracts repository's).",
+)
+
 addon_option = click.option(
     "--addon",
     "addons",
@@ -110,6 +125,7 @@ def main(context: click.Context, rules_dir: Path | None) -> None:
     show_default=True,
     help="text: file:line:col: key.path: message; json: a list of objects; github: annotations.",
 )
+@rules_option
 @click.pass_context
 @reports_errors
 def validate_command(context: click.Context, paths: tuple[Path, ...], output_format: str) -> None:
@@ -153,6 +169,7 @@ def validate_command(context: click.Context, paths: tuple[Path, ...], output_for
     default="yaml",
     show_default=True,
 )
+@rules_option
 @click.pass_context
 @reports_errors
 def show_command(
@@ -237,6 +254,7 @@ lang_option = click.option(
 @addon_option
 @format_option
 @lang_option
+@rules_option
 @click.pass_context
 @reports_errors
 def deadline_command(
@@ -317,6 +335,7 @@ def schema_command(kind: str, output: Path | None) -> None:
     help="The date to judge (YYYY-MM-DD); default: today in Europe/Amsterdam.",
 )
 @format_option
+@rules_option
 @click.pass_context
 @reports_errors
 def term_command(
@@ -351,6 +370,7 @@ def term_command(
 @click.option(
     "--exit-code", is_flag=True, help="Exit 1 when the contracts differ, as git diff does."
 )
+@rules_option
 @click.pass_context
 @reports_errors
 def diff_command(
@@ -442,6 +462,7 @@ def _asker(no_input: bool) -> Callable[..., str]:
 )
 @click.option("--force", is_flag=True, help="Overwrite the output file if it exists.")
 @click.option("--no-input", is_flag=True, help="Never prompt: a missing value is an error.")
+@rules_option
 @click.pass_context
 @reports_errors
 def new_command(
@@ -520,6 +541,7 @@ def new_command(
 @addon_option
 @format_option
 @lang_option
+@rules_option
 @click.pass_context
 @reports_errors
 def quote_command(
@@ -594,6 +616,7 @@ def quote_command(
 @click.argument("ledger", type=click.Path(dir_okay=False, path_type=Path))
 @format_option
 @lang_option
+@rules_option
 @click.pass_context
 @reports_errors
 def hours_command(context: click.Context, ledger: Path, output_format: str, lang: str) -> None:
@@ -662,6 +685,7 @@ def hours_command(context: click.Context, ledger: Path, output_format: str, lang
 )
 @addon_option
 @lang_option
+@rules_option
 @click.pass_context
 @reports_errors
 def render_command(
@@ -730,6 +754,7 @@ def render_command(
 )
 @addon_option
 @lang_option
+@rules_option
 @click.pass_context
 @reports_errors
 def evaluate_command(

@@ -30,7 +30,7 @@ system-deps: ## Install the system libraries for PDF output (Debian, as root) wh
 $(STAMP): pyproject.toml constraints.txt | system-deps
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[test,dev]'
+	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[test,dev]' --config-settings editable_mode=compat
 	touch $(STAMP)
 
 # Byte-compile the project's own modules: pip does it for installed packages, but an editable

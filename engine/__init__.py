@@ -18,8 +18,9 @@ customer documents).
 
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from engine._lazy import surface
 
 # name -> module that defines it
 _SURFACE = {
@@ -154,18 +155,7 @@ __all__ = [
 ]
 
 
-def __getattr__(name: str) -> Any:
-    module = _SURFACE.get(name)
-    if module is None:
-        raise AttributeError(f"module 'engine' has no attribute {name!r}")
-    value = getattr(importlib.import_module(module), _RENAMED.get(name, name))
-    globals()[name] = value  # found once; later look-ups do not come here
-    return value
-
-
-def __dir__() -> list[str]:
-    return sorted({*globals(), *_SURFACE})
-
+__getattr__, __dir__ = surface(__name__, _SURFACE, _RENAMED)
 
 if TYPE_CHECKING:  # the same names, for type checkers and editors
     from engine.api import (

@@ -16,13 +16,14 @@ from urllib.parse import urljoin
 
 from engine.errors import Problem
 from engine.paths import SCHEMAS_DIR
-from engine.rules.yaml_loader import Document, KeyPath
 from engine.suggest import did_you_mean
 
 if TYPE_CHECKING:  # jsonschema is imported when a document is first checked, not before
     import jsonschema
     from jsonschema import Draft202012Validator
     from referencing import Registry
+
+    from engine.rules.yaml_loader import Document, KeyPath
 
 KINDS = (
     "tier",

@@ -29,7 +29,7 @@ _SURFACE = {
     "Problem": "engine.errors",
     "Location": "engine.errors",
     "InputError": "engine.errors",
-    "did_you_mean": "engine.suggest",
+    "did_you_mean": "engine.errors",
     "RULES_DIR": "engine.paths",
     "SCHEMAS_DIR": "engine.paths",
     "TEMPLATES_DIR": "engine.paths",
@@ -180,7 +180,7 @@ if TYPE_CHECKING:  # the same names, for type checkers and editors
     from engine.contract.load import resolve_target
     from engine.contract.merge import EffectiveContract
     from engine.contract.terms import today
-    from engine.errors import InputError, Location, Problem, SlaError
+    from engine.errors import InputError, Location, Problem, SlaError, did_you_mean
     from engine.output import atomic_file, write_atomic
     from engine.paths import RULES_DIR, SCHEMAS_DIR, TEMPLATES_DIR, display_path
     from engine.present.reports import (
@@ -204,4 +204,3 @@ if TYPE_CHECKING:  # the same names, for type checkers and editors
     from engine.rules.ruleset import RuleSet
     from engine.rules.schemas import KINDS as SCHEMA_KINDS
     from engine.rules.settings import Settings
-    from engine.suggest import did_you_mean

@@ -9,11 +9,10 @@ from __future__ import annotations
 from pathlib import Path
 
 from engine.contract.merge import EffectiveContract, effective_for_contract, effective_for_tier
-from engine.errors import ReferenceNotFound, ValidationError
+from engine.errors import ReferenceNotFound, ValidationError, did_you_mean
 from engine.rules.ruleset import RuleSet
 from engine.rules.schemas import check
 from engine.rules.yaml_loader import Document, load_yaml
-from engine.suggest import did_you_mean
 
 
 def load_contract(path: Path, display_name: str | None = None) -> Document:

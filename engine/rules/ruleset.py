@@ -11,11 +11,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from engine.errors import Location, Problem, SlaError, ValidationError
+from engine.errors import Location, Problem, SlaError, ValidationError, did_you_mean
 from engine.paths import RULES_DIR, display_path
 from engine.rules.settings import Settings, read_settings
 from engine.rules.yaml_loader import Document
-from engine.suggest import did_you_mean
 
 # Folder of rules/ -> kind of file in it; each file's `id` must equal its file name.
 FOLDER_KINDS = {

@@ -16,8 +16,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from engine.errors import Location, Problem, ValidationError, did_you_mean
+from engine.rules.document import Document, KeyPath, format_path
 from engine.rules.ruleset import CUSTOM_TIER, NO_SLA_TIER, RuleSet
-from engine.rules.yaml_loader import Document, KeyPath, format_path
 
 PLACEHOLDER = "by_agreement"
 _SECTIONS = (

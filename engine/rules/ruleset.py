@@ -13,8 +13,8 @@ from typing import Any
 
 from engine.errors import Location, Problem, SlaError, ValidationError, did_you_mean
 from engine.paths import RULES_DIR, display_path
+from engine.rules.document import Document
 from engine.rules.settings import Settings, read_settings
-from engine.rules.yaml_loader import Document
 
 # Folder of rules/ -> kind of file in it; each file's `id` must equal its file name.
 FOLDER_KINDS = {

@@ -22,7 +22,7 @@ if TYPE_CHECKING:  # jsonschema is imported when a document is first checked, no
     from jsonschema import Draft202012Validator
     from referencing import Registry
 
-    from engine.rules.yaml_loader import Document, KeyPath
+    from engine.rules.document import Document, KeyPath
 
 KINDS = (
     "tier",

@@ -17,7 +17,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any, Literal
 
 from engine.errors import Location, Problem, did_you_mean
-from engine.rules.yaml_loader import Document
+from engine.rules.document import Document
 
 ResolutionStart = Literal["first_response", "reported"]
 PriorityChange = Literal["recompute", "carry_over"]

@@ -4,8 +4,9 @@ No rules and no choice of report live here: each command turns its options into 
 calls of the facade and writes what comes back. Only `engine` is imported; the facade imports
 what a command needs when it runs, so `sla deadline` does not load Jinja or WeasyPrint.
 
-Adding a command: a function decorated with `@main.command`, `@click.pass_context` and
-`@reports_errors`, with `--help` text that has an example (tests/test_cli.py checks both).
+Adding a command: a function decorated with `@main.command`, `@rules_option` (when it reads
+rules), `@click.pass_context` and `@reports_errors`, with `--help` text that has an example
+(tests/test_cli.py checks both); its work goes into the facade (docs/architecture.md).
 """
 
 from __future__ import annotations

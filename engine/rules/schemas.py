@@ -34,6 +34,7 @@ KINDS = (
     "prices",
     "decisions",
     "evaluation",
+    "company",
     "incident",
     "ledger",
     "maintenance",

@@ -704,6 +704,12 @@ def hours_command(context: click.Context, ledger: Path, output_format: str, lang
     type=click.DateTime(["%Y-%m-%d"]),
     help="The document's date (YYYY-MM-DD); default today.",
 )
+@click.option(
+    "--pdfa",
+    is_flag=True,
+    help="--format pdf: write PDF/A-3b for archiving, with the contract file embedded "
+    "(contract.yaml).",
+)
 @addon_option
 @lang_option
 @click.pass_context
@@ -719,6 +725,7 @@ def render_command(
     issued: datetime | None,
     addons: tuple[str, ...],
     lang: str,
+    pdfa: bool = False,
 ) -> None:
     """Write a customer document for TARGET (a contract file or a tier id).
 
@@ -739,6 +746,8 @@ def render_command(
         raise click.UsageError("--notice FILE goes with --doc maintenance, and only with it")
     if output_format == "pdf" and output is None:
         raise click.UsageError("--format pdf needs -o FILE")
+    if pdfa and output_format != "pdf":
+        raise click.UsageError("--pdfa goes with --format pdf")
     rules = rules_of(context)
     contract = resolve_target(rules, target, addons)
     day = issued.date() if issued else None
@@ -753,7 +762,12 @@ def render_command(
         text = documents.render_maintenance(rules, contract, notice, markup, lang, day)
     else:
         text = documents.render_annex(rules, contract, markup, lang, day or terms.today())
-    content: str | bytes = html_to_pdf(text) if output_format == "pdf" else text
+    for warning in documents.document_warnings(rules):
+        click.echo(f"warning: {warning}", err=True)
+    source = Path(contract.file).read_bytes() if pdfa and contract.file else None
+    content: str | bytes = (
+        html_to_pdf(text, pdfa=pdfa, source=source) if output_format == "pdf" else text
+    )
     if output is None:
         click.echo(text, nl=False)
         return

@@ -29,7 +29,7 @@ from engine.present.deadline_report import deadlines_as_dict, format_deadlines_t
 from engine.present.maintenance import load_notice
 from engine.present.pdf import html_to_pdf
 from engine.present.prepaid_report import format_ledger_text, ledger_json
-from engine.present.quote_report import format_quote_text, quote_json
+from engine.present.quote_report import CallFacts, format_quote_text, quote_json
 from engine.pricing.prepaid import evaluate_ledger, ledger_contract, load_ledger
 from engine.pricing.quote import WORK_KINDS, Work, quote
 from engine.rules import problems as reporting
@@ -606,7 +606,11 @@ def quote_command(
             raise click.UsageError(
                 f"--incident gives the facts of the call; leave out {', '.join(given)}"
             )
-        work = load_incident(incident_file, display_path(incident_file), rules).work()
+        loaded = load_incident(incident_file, display_path(incident_file), rules)
+        work = loaded.work()
+        call = CallFacts(
+            loaded.ticket, loaded.reported, loaded.description, work.minutes, work.travel_minutes
+        )
     else:
         missing = [n for n in ("--priority", "--start", "--minutes") if facts[n] is None]
         if missing:
@@ -622,11 +626,12 @@ def quote_command(
             causes=causes,
             ticket=ticket,
         )
+        call = CallFacts(ticket, None, None, work.minutes, work.travel_minutes)
     result = quote(rules, resolve_target(rules, target, addons), work)
     if output_format == "json":
-        click.echo(quote_json(result), nl=False)
+        click.echo(quote_json(result, call), nl=False)
     else:
-        click.echo(format_quote_text(result, lang), nl=False)
+        click.echo(format_quote_text(result, lang, call), nl=False)
 
 
 @main.command("hours")

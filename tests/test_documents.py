@@ -327,7 +327,9 @@ def test_quote_in_dutch_formats(rules: RuleSet) -> None:
         "§1.3.16",
     ]
     assert rows["Incidentwerk, inbegrepen"][2] == "kosteloos"
-    assert rows["**Totaal**"][2] == "**€ 1.230,50**"  # 100 + 1130.50
+    assert rows["Subtotaal"][2] == "€ 1.230,50"  # 100 + 1130.50
+    assert rows["Btw 21%"][2] == "€ 258,41"  # 1230.50 × 0.21 = 258.405, half up
+    assert rows["**Totaal incl. btw**"][2] == "**€ 1.488,91**"
     assert rows["Aanvang werkzaamheden"] == ["maandag 23 november 2026 19:30"]
     assert rows["Service level"] == ["Standaard"]
 

@@ -862,8 +862,8 @@ def evaluate_command(
         info = compliance_report.ReportInfo(
             contract=f"{contract.customer} ({contract.tier})" if contract.customer else target,
             export=display_path(incidents),
-            mode=str(rules.evaluation["priority_change"]),
-            at_risk_share=str(rules.evaluation["at_risk_share"]),
+            mode=rules.settings.priority_change,
+            at_risk_share=str(rules.settings.at_risk_share),
             issued=moment.date(),
         )
         html = compliance_report.render_html(summary, info, lang)

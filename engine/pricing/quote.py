@@ -32,7 +32,7 @@ from engine.contract.merge import EffectiveContract
 from engine.errors import InputError, PricingError
 from engine.incident.exceptions import AppliedException, matched_exceptions
 from engine.pricing.lines import Quote, QuoteLine
-from engine.pricing.rates import Rate, billing_unit, contract_rate, hours, round_up, setting_minutes
+from engine.pricing.rates import Rate, billing_unit, contract_rate, hours, round_up
 from engine.pricing.service_windows import (
     EVENING_WEEKEND,
     WITH_ADDON,
@@ -306,12 +306,7 @@ def _config_change(case: _Case, rules: list[str], clauses: list[str]) -> None:
         )
     excess = minutes - allowance
     if excess > 0:
-        billing = case.rules.setting("config_change_excess_billing")
-        if billing != "outside_sla":
-            raise PricingError.at(
-                f"setting config_change_excess_billing (D-6) is {billing!r}, which this engine "
-                "does not know how to price; set it to outside_sla in rules/decisions.yaml"
-            )
+        # D-6 config_change_excess_billing has one value, outside_sla (Settings checks it)
         case.bill(
             f"Configuratiewijziging boven de inbegrepen {value} (tarief buiten SLA)",
             f"Configuration change beyond the included {value} (rate outside SLA)",
@@ -336,7 +331,7 @@ def _evening_hourly(case: _Case, column: CallColumn) -> None:
 
 def _travel(case: _Case) -> None:
     """Travel time of an on-site visit: always charged, in D-7 units, at the rate outside SLA."""
-    unit = setting_minutes(case.rules, "travel_time_unit_minutes")
+    unit = case.rules.settings.travel_time_unit_minutes
     minutes = round_up(case.work.travel_minutes, unit) if unit else case.work.travel_minutes
     case.bill(
         "Reistijd bezoek op locatie",

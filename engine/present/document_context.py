@@ -33,7 +33,7 @@ from engine.present.document_format import (
 from engine.present.maintenance import MaintenanceNotice
 from engine.pricing.lines import Quote
 from engine.pricing.service_windows import WITH_ADDON, call_column, start_fee
-from engine.pricing.vat import add_vat, vat_rate
+from engine.pricing.vat import add_vat, vat_rate, vat_within
 from engine.rules.ruleset import RuleSet
 
 PRIORITIES = (1, 2, 3, 4)
@@ -208,7 +208,8 @@ def quote_context(
         header.append(_row("priority", t, f"PRIO {quote.priority}"))
     if quote.start is not None:
         header.append(_row("call_start", t, long_datetime(quote.start, lang)))
-    breakdown = add_vat(quote.total, vat_rate(rules.prices))
+    rate = vat_rate(rules.prices)
+    breakdown = vat_within(quote.total, rate) if quote.vat_included else add_vat(quote.total, rate)
     title = t["titles"]["quote" if kind == OFFER else "statement"]
     customer = quote.customer or tier_name
     intro_key = "offer_intro" if kind == OFFER else "statement_intro"

@@ -32,6 +32,14 @@ def add_vat(subtotal: Decimal, rate_percent: Decimal) -> VatBreakdown:
     return VatBreakdown(cents, rate_percent, round_cents(cents * rate_percent / Decimal(100)))
 
 
+def vat_within(total: Decimal, rate_percent: Decimal) -> VatBreakdown:
+    """The VAT inside a total that already includes it (prices with vat_included: true):
+    258.64 at 21 % -> subtotal 213.75, VAT 44.89."""
+    cents = round_cents(total)
+    vat = round_cents(cents * rate_percent / (Decimal(100) + rate_percent))
+    return VatBreakdown(cents - vat, rate_percent, vat)
+
+
 def vat_rate(prices: dict[str, object]) -> Decimal:
     """The VAT rate of rules/prices.yaml in percent, e.g. Decimal("21")."""
     vat = prices["vat"]

@@ -197,6 +197,7 @@ def test_pdfa_embeds_the_contract_file_as_its_source(runner: CliRunner, tmp_path
     reader = PdfReader(target)
     assert reader.attachments["contract.yaml"] == [BAKKERIJ.read_bytes()]
     catalog = reader.trailer["/Root"]
+    assert len(catalog["/AF"]) == 1  # one associated file, listed once
     associated = {ref.get_object()["/F"]: ref.get_object() for ref in catalog["/AF"]}
     assert associated["contract.yaml"]["/AFRelationship"] == "/Source"
     xmp = catalog["/Metadata"].get_object().get_data()

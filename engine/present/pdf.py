@@ -62,9 +62,19 @@ def html_to_pdf(html: str, *, pdfa: bool = False, source: bytes | None = None) -
             ]
     try:
         document = weasyprint.HTML(string=html, url_fetcher=_Refuse())
-        pdf: bytes = document.write_pdf(**options)
+        pdf: bytes = document.write_pdf(finisher=_one_entry_per_associated_file, **options)
     except FatalURLFetchingError as error:
         raise DocumentError.at(
             f"the document refers to {error}; a document must be self-contained (no URLs)"
         ) from None
     return pdf
+
+
+def _one_entry_per_associated_file(document: Any, pdf: Any) -> None:
+    """WeasyPrint lists an embedded file twice in the catalog's /AF (once from the name tree,
+    once from the file specifications); each associated file is listed once."""
+    associated = pdf.catalog.get("AF")
+    if associated:
+        unique = list(dict.fromkeys(associated))
+        associated.clear()
+        associated.extend(unique)

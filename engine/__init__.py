@@ -60,6 +60,7 @@ _SURFACE = {
     "Work": "engine.pricing.work",
     "WORK_KINDS": "engine.pricing.work",
     "incident_work": "engine.api",
+    "call_facts": "engine.api",
     "quote_call": "engine.api",
     "prepaid_card": "engine.api",
     "contract_term": "engine.api",
@@ -86,6 +87,7 @@ _SURFACE = {
     "diff_report": "engine.present.reports",
     "problems_report": "engine.present.reports",
     "render_document": "engine.present.reports",
+    "document_warnings": "engine.present.documents",
 }
 # Names whose defining module calls them something else.
 _RENAMED = {
@@ -121,6 +123,7 @@ __all__ = [
     "SlaError",
     "Work",
     "atomic_file",
+    "call_facts",
     "contract_report",
     "contract_term",
     "deadline_report",
@@ -131,6 +134,7 @@ __all__ = [
     "diff_revision",
     "diff_targets",
     "display_path",
+    "document_warnings",
     "evaluate_file",
     "gather_contract",
     "incident_work",
@@ -160,6 +164,7 @@ __getattr__, __dir__ = surface(__name__, _SURFACE, _RENAMED)
 if TYPE_CHECKING:  # the same names, for type checkers and editors
     from engine.api import (
         Evaluation,
+        call_facts,
         contract_term,
         deadlines,
         diff_revision,
@@ -183,6 +188,7 @@ if TYPE_CHECKING:  # the same names, for type checkers and editors
     from engine.errors import InputError, Location, Problem, SlaError, did_you_mean
     from engine.output import atomic_file, write_atomic
     from engine.paths import RULES_DIR, SCHEMAS_DIR, TEMPLATES_DIR, display_path
+    from engine.present.documents import document_warnings
     from engine.present.reports import (
         CONTRACT_FORMATS,
         DIFF_FORMATS,

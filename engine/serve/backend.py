@@ -16,11 +16,19 @@ from pathlib import Path
 from typing import Any
 
 from engine.clock.times import parse_time
+from engine.contract import builder as contract_builder
 from engine.contract import diff as contract_diff
 from engine.contract import terms as contract_terms
 from engine.contract.deviations import Deviation, deviation_problems, deviations
 from engine.contract.load import resolve_target
-from engine.contract.merge import EffectiveContract, effective_for_contract, effective_for_tier
+from engine.contract.merge import (
+    EffectiveContract,
+    Layer,
+    Origin,
+    effective_for_contract,
+    effective_for_tier,
+    lay,
+)
 from engine.errors import Problem, SlaError
 from engine.evaluate.run import Summary
 from engine.incident.deadlines import Incident
@@ -41,6 +49,7 @@ __all__ = [
     "Deviation",
     "Document",
     "EffectiveContract",
+    "Origin",
     "Problem",
     "RuleSet",
     "SlaError",
@@ -264,3 +273,53 @@ def tier_rules(rules: RuleSet) -> Mapping[str, Document]:
 
 def priority_rules(rules: RuleSet) -> Mapping[str, Any]:
     return rules.priorities
+
+
+def layered(
+    rules: RuleSet, tier: str, base: str | None, addons: Sequence[str]
+) -> tuple[dict[str, Any], dict[str, Origin]]:
+    """Values and origins of tier, base tier and add-ons, before a contract's overrides.
+
+    Unlike an effective contract this may still hold by_agreement: it is what a configurator
+    starts from.
+    """
+    layers = [Layer(f"tier:{tier}", rules.tiers[tier])]
+    if base:
+        layers.append(Layer(f"base:{base}", rules.tiers[base]))
+    layers += [
+        Layer(f"addon:{a}", rules.addons[a], ("sets",), rules.addons[a].data["source"])
+        for a in addons
+    ]
+    return lay(layers)
+
+
+def addons_for(rules: RuleSet, tier: str) -> list[str]:
+    return contract_builder.addons_for(rules, tier)
+
+
+def new_contract_text(
+    customer: str, tier: str, base: str | None, addons: Sequence[str], start: str, months: int
+) -> str:
+    """A minimal contract file as `sla new` writes it (schema line first)."""
+    draft = contract_builder.Draft(customer, tier, start, months, base, tuple(addons))
+    return contract_builder.render(draft)
+
+
+def same_value(path: str, a: Any, b: Any) -> bool:
+    """Equal in meaning (60m is 1h, "90" is "90.00"), as `sla diff` compares."""
+    return contract_diff._same(path, a, b)
+
+
+def contact_fields() -> tuple[str, ...]:
+    """The keys the contract schema allows under `contact` (name, function, email, phone)."""
+    import json
+
+    from engine.paths import SCHEMAS_DIR
+
+    schema = json.loads((SCHEMAS_DIR / "contract.schema.json").read_text(encoding="utf-8"))
+    return tuple(schema["properties"]["contact"]["properties"])
+
+
+def default_file_for(customer: str) -> str:
+    """contracts/<customer as a file name>.yaml, as `sla new` names it."""
+    return contract_builder.default_file(customer)

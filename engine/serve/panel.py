@@ -1,0 +1,169 @@
+"""What the live panel beside the configure form shows, computed from a draft."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from engine.serve import backend, configure, words
+
+_EXAMPLE_REPORTED = "2026-11-23T16:00"  # a Monday an hour before closing: clocks run overnight
+_PRICE_EXAMPLES = (
+    ("example_office", dict(priority=1, start="2026-11-23T10:00", minutes=60)),
+    ("example_evening", dict(priority=1, start="2026-11-24T19:00", minutes=50)),
+    (
+        "example_saturday",
+        dict(priority=1, start="2026-11-28T11:00", minutes=60, on_site=True, travel_minutes=30),
+    ),
+    (
+        "example_change",
+        dict(priority=3, start="2026-11-25T10:00", minutes=40, kind="config-change"),
+    ),
+)
+
+
+@dataclass(frozen=True)
+class Row:
+    path: str
+    value: str
+    origin: str
+    overridden: bool
+    clause: str
+
+
+@dataclass(frozen=True)
+class Price:
+    label: str
+    total: str | None
+    lines: list[tuple[str, str]]
+    problem: str | None
+
+
+@dataclass(frozen=True)
+class DeadlineRow:
+    priority: int
+    due: dict[str, str]
+
+
+@dataclass(frozen=True)
+class Change:
+    path: str
+    old: str
+    new: str
+    effect: str | None
+
+
+@dataclass(frozen=True)
+class Panel:
+    rows: list[Row]
+    prices: list[Price]
+    deadlines: list[DeadlineRow]
+    diff_base: list[Change] | None
+    base_label: str
+    diff_saved: list[Change] | None
+
+
+def panel_for(
+    rules: backend.RuleSet,
+    draft: configure.Draft,
+    saved: backend.EffectiveContract | None,
+    lang: str,
+) -> Panel | None:
+    contract = draft.contract
+    if contract is None:
+        return None
+    rows = [
+        Row(
+            r["path"],
+            backend.format_value(r["value"]),
+            configure.layer_name(r["layer"]),
+            r["layer"] == "overrides",
+            r["clause"] or "",
+        )
+        for r in backend.explain_rows(contract)
+    ]
+    base_tier, base = _base_of(rules, draft)
+    return Panel(
+        rows,
+        [_price(rules, contract, label, facts, lang) for label, facts in _PRICE_EXAMPLES],
+        _deadlines(rules, contract),
+        _changes(base, contract, skip=_HEADER) if base is not None else None,
+        base_tier,
+        _changes(saved, contract) if saved is not None else None,
+    )
+
+
+def _base_of(
+    rules: backend.RuleSet, draft: configure.Draft
+) -> tuple[str, backend.EffectiveContract | None]:
+    form = draft.form
+    tier = form.base if form.tier == backend.CUSTOM_TIER and form.base else form.tier
+    if tier == backend.CUSTOM_TIER:
+        return tier, None
+    allowed = backend.addons_for(rules, tier)
+    try:
+        return tier, backend.tier_contract(rules, tier, [a for a in form.addons if a in allowed])
+    except backend.SlaError:
+        return tier, None
+
+
+_HEADER = frozenset({"customer", "tier", "base", "start", "period_months", "contact"})
+
+
+def _changes(
+    old: backend.EffectiveContract,
+    new: backend.EffectiveContract,
+    skip: frozenset[str] = frozenset(),
+) -> list[Change]:
+    """The differences by meaning; against a tier, the customer's own header is no news."""
+    return [
+        Change(d.path, backend.format_value(d.old), backend.format_value(d.new), d.effect)
+        for d in backend.differences(old, new, "old", "new")
+        if d.path not in skip
+    ]
+
+
+def _price(
+    rules: backend.RuleSet,
+    contract: backend.EffectiveContract,
+    label: str,
+    facts: dict[str, Any],
+    lang: str,
+) -> Price:
+    try:
+        work = backend.make_work(**{**facts, "start": backend.time_of(facts["start"])})
+        result = backend.quote_dict(backend.quote_for(rules, contract, work))
+    except backend.SlaError as error:
+        return Price(label, None, [], error.problems[0].message)
+    key = "description" if lang == "nl" else "description_en"
+    lines = [(line[key], words.shown(line["amount"], "rate", lang)) for line in result["lines"]]
+    return Price(label, words.shown(result["total"], "rate", lang), lines, None)
+
+
+def _deadlines(rules: backend.RuleSet, contract: backend.EffectiveContract) -> list[DeadlineRow]:
+    out = []
+    for priority in (1, 2, 3, 4):
+        try:
+            found = backend.deadlines_dict(
+                rules, contract, priority=priority, reported=backend.time_of(_EXAMPLE_REPORTED)
+            )
+        except backend.SlaError:
+            continue
+        due = {}
+        for clock in configure.PRIORITY_KEYS:
+            entry = found.get(clock) or {}
+            when = entry.get("due")
+            due[clock] = (
+                _short_time(when) if when else ("best effort" if entry.get("best_effort") else "–")
+            )
+        out.append(DeadlineRow(priority, due))
+    return out
+
+
+_DAYS = ("ma", "di", "wo", "do", "vr", "za", "zo")
+
+
+def _short_time(text: str) -> str:
+    moment = datetime.fromisoformat(text)
+    return f"{_DAYS[moment.weekday()]} {moment:%d-%m %H:%M}"

@@ -38,25 +38,32 @@ class BodyLimit:
             if name == b"content-length" and (not value.isdigit() or int(value) > limit):
                 await _too_large(limit)(scope, receive, send)
                 return
-        seen = 0
+        # No usable length (a chunked body): read it up to the limit before the app sees it,
+        # then hand it on. Memory stays bounded by the limit.
+        if not any(name == b"content-length" for name, _ in scope.get("headers", [])):
+            body = bytearray()
+            while True:
+                message = await receive()
+                if message["type"] != "http.request":
+                    break
+                body += message.get("body", b"")
+                if len(body) > limit:
+                    await _too_large(limit)(scope, receive, send)
+                    return
+                if not message.get("more_body", False):
+                    break
+            replayed = False
 
-        async def counted() -> Message:
-            nonlocal seen
-            message = await receive()
-            if message["type"] == "http.request":
-                seen += len(message.get("body", b""))
-                if seen > limit:
-                    raise _TooLarge()
-            return message
+            async def replay() -> Message:
+                nonlocal replayed
+                if replayed:
+                    return await receive()
+                replayed = True
+                return {"type": "http.request", "body": bytes(body), "more_body": False}
 
-        try:
-            await self.app(scope, counted, send)
-        except _TooLarge:
-            await _too_large(limit)(scope, receive, send)
-
-
-class _TooLarge(Exception):
-    pass
+            await self.app(scope, replay, send)
+            return
+        await self.app(scope, receive, send)
 
 
 def _too_large(limit: int) -> Response:

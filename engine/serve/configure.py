@@ -17,6 +17,7 @@ from typing import Any
 
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap
+from ruamel.yaml.scalarstring import DoubleQuotedScalarString
 
 from engine.serve import backend, words
 
@@ -314,7 +315,8 @@ def _nested(flat: Mapping[str, str]) -> dict[str, Any]:
         node = out
         for key in keys[:-1]:
             node = node.setdefault(key, {})
-        node[keys[-1]] = value
+        # Amounts are strings that look like numbers: quoted as `sla new` and people write them.
+        node[keys[-1]] = DoubleQuotedScalarString(value) if keys[0] == "rates" else value
     return out
 
 

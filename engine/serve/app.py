@@ -131,11 +131,16 @@ async def _guarded(
 def build_server(
     rules_dir: Path, contracts_dir: Path, users_file: Path | None, examples: Path | None = None
 ) -> Server:
-    """Load the rules and users once; the server answers from them until it stops."""
+    """Load the rules and users once; the server answers from them until it stops.
+
+    The what-if panel offers the example exports of a source checkout when there are some.
+    """
+    from engine.paths import EXAMPLES_DIR
     from engine.serve import backend
     from engine.serve.security import Guard, load_users
     from engine.serve.store import ContractStore
 
     rules = backend.rules_from(rules_dir)
     users = load_users(users_file) if users_file is not None else None
+    examples = examples or (EXAMPLES_DIR if EXAMPLES_DIR.is_dir() else None)
     return Server(rules, ContractStore(contracts_dir, rules), Guard(users), examples)

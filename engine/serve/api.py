@@ -16,7 +16,14 @@ from engine.serve.problems import problem, rows
 from engine.serve.store import PreconditionRequired, Stale, etag_of, is_slug
 
 router = APIRouter(prefix="/api/v1", tags=["api"])
-ServerDep = Annotated[Server, Depends(server_of)]
+
+
+async def _server(request: Request) -> Server:
+    """The shared server state; async, so FastAPI does not hop to a worker thread for it."""
+    return server_of(request)
+
+
+ServerDep = Annotated[Server, Depends(_server)]
 YAML_TYPES = ("application/yaml", "application/x-yaml", "text/yaml", "text/x-yaml", "text/plain")
 _YAML_BODY: dict[str, Any] = {
     "requestBody": {
@@ -134,7 +141,7 @@ def get_contract(contract_id: Id, server: ServerDep) -> Response:
 
 
 @router.post("/deadlines", responses={404: {}, 422: {}})
-def post_deadlines(request: DeadlineRequest, server: ServerDep) -> Response:
+async def post_deadlines(request: DeadlineRequest, server: ServerDep) -> Response:
     """When a ticket is due and whether it was met, as `sla deadline … --format json`."""
     try:
         contract = server.target(request.contract, tuple(request.addons))
@@ -162,7 +169,7 @@ def _maybe(field: str, text: str | None) -> Any:
 
 
 @router.post("/quotes", responses={404: {}, 422: {}})
-def post_quotes(request: QuoteRequest, server: ServerDep) -> Response:
+async def post_quotes(request: QuoteRequest, server: ServerDep) -> Response:
     """What a call costs, line by line, as `sla quote … --format json`."""
     try:
         contract = server.target(request.contract, tuple(request.addons))

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
 from pathlib import Path
 from urllib.parse import quote
 
@@ -94,38 +93,59 @@ def create_app(server: Server) -> FastAPI:
         ]
         return problem(422, "the request does not have the expected fields", problems)
 
-    @app.middleware("http")
-    async def guard(
-        request: Request, call_next: Callable[[Request], Awaitable[Response]]
-    ) -> Response:
-        response = await _guarded(server, request, call_next)
-        for name, value in HEADERS.items():
-            response.headers.setdefault(name, value)
-        return response
-
+    app.add_middleware(Guarded, server=server)
     app.add_middleware(BodyLimit)  # outermost: the body is counted before anything reads it
     return app
 
 
-async def _guarded(
-    server: Server, request: Request, call_next: Callable[[Request], Awaitable[Response]]
-) -> Response:
-    if not server.guard.login_required or request.url.path.startswith(_OPEN_PATHS):
-        return await call_next(request)
-    user = server.guard.user_of(request.cookies.get(SESSION_COOKIE))
-    if user is None and request.url.path.startswith("/api/"):
-        user = server.guard.basic_user(request.headers.get("authorization"))
-    if user is not None:
-        request.state.user = user
-        return await call_next(request)
-    if request.url.path.startswith(("/api/", "/openapi.json")):
-        return problem(
-            401,
-            "log in: send HTTP Basic credentials of a user in the --users file",
-            headers={"WWW-Authenticate": 'Basic realm="sla"'},
-        )
-    target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
-    return RedirectResponse(f"/login?next={quote(target)}", status_code=303)
+class Guarded:
+    """Login (when there are users) before anything else, and the safety headers on every
+    response. Plain ASGI: a request costs a header scan, not a task and a stream per layer."""
+
+    def __init__(self, app: ASGIApp, server: Server) -> None:
+        self.app = app
+        self.server = server
+        self.headers = [(k.lower().encode(), v.encode()) for k, v in HEADERS.items()]
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+
+        async def with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                present = {name for name, _ in message.get("headers", [])}
+                extra = [(k, v) for k, v in self.headers if k not in present]
+                message = {**message, "headers": [*message.get("headers", []), *extra]}
+            await send(message)
+
+        refusal = self._refusal(scope)
+        if refusal is not None:
+            await refusal(scope, receive, with_headers)
+            return
+        await self.app(scope, receive, with_headers)
+
+    def _refusal(self, scope: Scope) -> Response | None:
+        guard = self.server.guard
+        path: str = scope["path"]
+        if not guard.login_required or path.startswith(_OPEN_PATHS):
+            return None
+        request = Request(scope)
+        user = guard.user_of(request.cookies.get(SESSION_COOKIE))
+        if user is None and path.startswith("/api/"):
+            user = guard.basic_user(request.headers.get("authorization"))
+        if user is not None:
+            scope.setdefault("state", {})["user"] = user
+            return None
+        if path.startswith(("/api/", "/openapi.json")):
+            return problem(
+                401,
+                "log in: send HTTP Basic credentials of a user in the --users file",
+                headers={"WWW-Authenticate": 'Basic realm="sla"'},
+            )
+        query = scope.get("query_string", b"").decode("latin-1")
+        target = path + (f"?{query}" if query else "")
+        return RedirectResponse(f"/login?next={quote(target)}", status_code=303)
 
 
 def build_server(

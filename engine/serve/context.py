@@ -24,12 +24,20 @@ class Server:
     guard: Guard
     examples: Path | None = None
     lang: str = "nl"
-    extra: dict[str, object] = field(default_factory=dict)
+    _tiers: dict[tuple[str, tuple[str, ...]], backend.EffectiveContract] = field(
+        default_factory=dict, repr=False
+    )
 
     def target(self, target: str, addons: tuple[str, ...] = ()) -> backend.EffectiveContract:
         """A tier id or a contract id as an effective contract; ReferenceNotFound otherwise."""
         if target in self.rules.tiers:
-            return backend.tier_contract(self.rules, target, addons)
+            key = (target, addons)
+            cached = self._tiers.get(key)
+            if cached is None:
+                cached = backend.tier_contract(self.rules, target, addons)
+                if len(self._tiers) < 256:  # tiers x add-on lists in use: a handful
+                    self._tiers[key] = cached
+            return cached
         if is_slug(target) and self.store.exists(target):
             if addons:
                 return backend.effective(self.rules, self.store.name(target), addons)

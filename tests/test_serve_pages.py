@@ -102,8 +102,8 @@ def test_faster_prio_1_is_an_override_with_its_origin(web: TestClient) -> None:
     assert answer["errors"] == {}
     assert "targets.P1.first_response" in answer["overridden"]  # type: ignore[operator]
     panel = str(answer["panel"])
-    assert re.search(r"targets\.P1\.first_response</code></th><td>30m</td><td>afwijking", panel)
-    assert "1h → 30m" in panel  # against the saved version
+    assert re.search(r"targets\.P1\.first_response</code></th><td>30 min</td><td>afwijking", panel)
+    assert "1 uur → 30 min" in panel  # against the saved version
 
 
 def test_worse_value_asks_for_a_reason_beside_it(web: TestClient) -> None:
@@ -228,7 +228,7 @@ def test_a_stale_edit_is_not_saved_and_shows_the_difference(
     answer = web.post("/configure/save", data={**fields, "addons": checked_addons(page)})
     assert answer.status_code == 409
     assert "Iemand anders heeft dit contract gewijzigd" in answer.text
-    assert "rates.outside_sla" in answer.text and "75.00 → 80.00" in answer.text
+    assert "rates.outside_sla" in answer.text and "€ 75,00 → € 80,00" in answer.text
     assert file.read_text() == theirs
 
 

@@ -174,8 +174,9 @@ def evaluate(rules: backend.RuleSet, form: Form, saved: bytes | None, name: str)
             reasons[deviation.path] = reason
         else:
             before = words.shown(deviation.base_value, kind_of(deviation.path))
+            behind = layer_name(deviation.base_layer, rules)
             errors[f"reason.{deviation.path}"] = (
-                f"Slechter voor de klant dan {before} van {layer_name(deviation.base_layer)}; "
+                f"Slechter voor de klant dan {before} van {behind}; "
                 "geef de reden waarom dit is afgesproken."
             )
     draft.text = _yaml(rules, form, base, addons, draft.overrides, reasons, saved)
@@ -252,10 +253,59 @@ def _place(draft: Draft, problems: Sequence[backend.Problem]) -> None:
             draft.general.append(str(problem))
 
 
-def layer_name(layer: str) -> str:
+def layer_name(layer: str, rules: backend.RuleSet | None = None, lang: str = "nl") -> str:
+    """`base:enterprise` -> "basis Enterprise", `addon:aws` -> "add-on Avond- en Weekend
+    Service", `overrides` -> "afwijking": where a value comes from, as sales says it."""
     kind, _, name = layer.partition(":")
-    shown = {"tier": "tier", "base": "basis", "addon": "add-on", "overrides": "afwijking"}
-    return f"{shown.get(kind, kind)} {name.capitalize()}".strip()
+    words_for = _LAYER_WORDS.get(lang, _LAYER_WORDS["nl"])
+    shown = name.capitalize()
+    if rules is not None and kind in ("tier", "base") and name in rules.tiers:
+        shown = str(rules.tiers[name].data.get("name", shown))
+    elif rules is not None and kind == "addon" and name in rules.addons:
+        names = rules.addons[name].data.get("name", {})
+        shown = str(names.get(lang, shown)) if isinstance(names, dict) else str(names)
+    return f"{words_for.get(kind, kind)} {shown}".strip()
+
+
+_LAYER_WORDS = {
+    "nl": {"tier": "tier", "base": "basis", "addon": "add-on", "overrides": "afwijking"},
+    "en": {"tier": "tier", "base": "base", "addon": "add-on", "overrides": "override"},
+}
+
+
+def value_text(path: str, value: Any, lang: str = "nl") -> str:
+    """A value of the effective contract in the annex's words."""
+    section = path.split(".")[0]
+    try:
+        if section == "targets":
+            return words.shown(value, "target", lang)
+        if section == "rates":
+            return words.shown(value, "rate", lang)
+        if section == "config_change_allowance":
+            return words.shown(value, "allowance", lang)
+    except (ValueError, backend.SlaError):
+        pass
+    if section == "services" and isinstance(value, Mapping):
+        status = _STATUS.get(lang, _STATUS["nl"]).get(str(value.get("status")), value.get("status"))
+        only = value.get("priorities")
+        return f"{status} (PRIO {', '.join(map(str, only))})" if only else str(status)
+    return backend.format_value(value)
+
+
+_STATUS = {
+    "nl": {
+        "included": "inbegrepen",
+        "not_included": "niet inbegrepen",
+        "addon": "add-on",
+        "billed": "tegen betaling",
+    },
+    "en": {
+        "included": "included",
+        "not_included": "not included",
+        "addon": "add-on",
+        "billed": "billed",
+    },
+}
 
 
 def _at(values: Mapping[str, Any], path: str) -> Any:

@@ -184,16 +184,7 @@ def contract_page(request: Request, contract_id: str, commit: str = "") -> Respo
     rows = []
     found = None
     if loaded.contract is not None:
-        rows = [
-            panel.Row(
-                r["path"],
-                backend.format_value(r["value"]),
-                configure.layer_name(r["layer"]),
-                r["layer"] == "overrides",
-                r["clause"] or "",
-            )
-            for r in backend.explain_rows(loaded.contract)
-        ]
+        rows = panel.rows_of(server.rules, loaded.contract, lang_of(request))
         if loaded.contract.start:
             found = backend.terms_of(loaded.contract, backend.today())
     return render(
@@ -205,6 +196,10 @@ def contract_page(request: Request, contract_id: str, commit: str = "") -> Respo
         rows=rows,
         terms=found,
         commit=commit[:12],
+        tier_label=_tier_label(server, loaded.contract) if loaded.contract else "",
+        addon_names=[_addon_name(server, a, lang_of(request)) for a in loaded.contract.addons]
+        if loaded.contract
+        else [],
     )
 
 
@@ -434,12 +429,7 @@ def _stale(
             theirs = backend.contract_of(
                 server.rules, backend.parse_contract(current, form.contract_id)
             )
-            changes_now = [
-                panel.Change(
-                    d.path, backend.format_value(d.old), backend.format_value(d.new), d.effect
-                )
-                for d in backend.differences(theirs, draft.contract, "theirs", "yours")
-            ]
+            changes_now = panel.changes_between(theirs, draft.contract, lang_of(request))
         except backend.SlaError:
             changes_now = []
     return _configure_page(

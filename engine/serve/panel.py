@@ -55,7 +55,16 @@ class Change:
 
 
 @dataclass(frozen=True)
+class Weakened:
+    path: str
+    value: str
+    base_value: str
+    base_layer: str
+
+
+@dataclass(frozen=True)
 class Panel:
+    weakened: list[Weakened]
     rows: list[Row]
     prices: list[Price]
     deadlines: list[DeadlineRow]
@@ -73,25 +82,40 @@ def panel_for(
     contract = draft.contract
     if contract is None:
         return None
-    rows = [
+    rows = rows_of(rules, contract, lang)
+    base_tier, base = _base_of(rules, draft)
+    weakened = [
+        Weakened(
+            d.path,
+            configure.value_text(d.path, d.new_value, lang),
+            configure.value_text(d.path, d.base_value, lang),
+            configure.layer_name(d.base_layer, rules, lang),
+        )
+        for d in draft.weakened
+    ]
+    return Panel(
+        weakened,
+        rows,
+        [_price(rules, contract, label, facts, lang) for label, facts in _PRICE_EXAMPLES],
+        _deadlines(rules, contract, lang),
+        changes_between(base, contract, lang, skip=_HEADER) if base is not None else None,
+        base_tier,
+        changes_between(saved, contract, lang) if saved is not None else None,
+    )
+
+
+def rows_of(rules: backend.RuleSet, contract: backend.EffectiveContract, lang: str) -> list[Row]:
+    """Each value of the effective contract with where it comes from and its seed clause."""
+    return [
         Row(
             r["path"],
-            backend.format_value(r["value"]),
-            configure.layer_name(r["layer"]),
+            configure.value_text(r["path"], r["value"], lang),
+            configure.layer_name(r["layer"], rules, lang),
             r["layer"] == "overrides",
             r["clause"] or "",
         )
         for r in backend.explain_rows(contract)
     ]
-    base_tier, base = _base_of(rules, draft)
-    return Panel(
-        rows,
-        [_price(rules, contract, label, facts, lang) for label, facts in _PRICE_EXAMPLES],
-        _deadlines(rules, contract),
-        _changes(base, contract, skip=_HEADER) if base is not None else None,
-        base_tier,
-        _changes(saved, contract) if saved is not None else None,
-    )
 
 
 def _base_of(
@@ -108,19 +132,27 @@ def _base_of(
         return tier, None
 
 
-_HEADER = frozenset({"customer", "tier", "base", "start", "period_months", "contact"})
+_HEADER = frozenset(
+    {"customer", "tier", "base", "start", "period_months", "contact", "acknowledged_deviations"}
+)
 
 
-def _changes(
+def changes_between(
     old: backend.EffectiveContract,
     new: backend.EffectiveContract,
+    lang: str = "nl",
     skip: frozenset[str] = frozenset(),
 ) -> list[Change]:
     """The differences by meaning; against a tier, the customer's own header is no news."""
     return [
-        Change(d.path, backend.format_value(d.old), backend.format_value(d.new), d.effect)
+        Change(
+            d.path,
+            configure.value_text(d.path, d.old, lang),
+            configure.value_text(d.path, d.new, lang),
+            d.effect,
+        )
         for d in backend.differences(old, new, "old", "new")
-        if d.path not in skip
+        if d.path.split("[")[0] not in skip
     ]
 
 
@@ -141,7 +173,9 @@ def _price(
     return Price(label, words.shown(result["total"], "rate", lang), lines, None)
 
 
-def _deadlines(rules: backend.RuleSet, contract: backend.EffectiveContract) -> list[DeadlineRow]:
+def _deadlines(
+    rules: backend.RuleSet, contract: backend.EffectiveContract, lang: str
+) -> list[DeadlineRow]:
     out = []
     for priority in (1, 2, 3, 4):
         try:
@@ -155,15 +189,20 @@ def _deadlines(rules: backend.RuleSet, contract: backend.EffectiveContract) -> l
             entry = found.get(clock) or {}
             when = entry.get("due")
             due[clock] = (
-                _short_time(when) if when else ("best effort" if entry.get("best_effort") else "–")
+                _short_time(when, lang)
+                if when
+                else ("best effort" if entry.get("best_effort") else "–")
             )
         out.append(DeadlineRow(priority, due))
     return out
 
 
-_DAYS = ("ma", "di", "wo", "do", "vr", "za", "zo")
+_DAYS = {
+    "nl": ("ma", "di", "wo", "do", "vr", "za", "zo"),
+    "en": ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"),
+}
 
 
-def _short_time(text: str) -> str:
+def _short_time(text: str, lang: str) -> str:
     moment = datetime.fromisoformat(text)
-    return f"{_DAYS[moment.weekday()]} {moment:%d-%m %H:%M}"
+    return f"{_DAYS.get(lang, _DAYS['nl'])[moment.weekday()]} {moment:%d-%m %H:%M}"

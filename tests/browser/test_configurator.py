@@ -38,7 +38,7 @@ def test_configure_a_maatwerk_with_faster_prio_1_save_and_download_the_pdf(
         "#panel table.rows tr", has=page.locator("code", has_text="targets.P1.first_response")
     )
     row.filter(has_text="afwijking").wait_for()
-    assert "1h" in row.inner_text()
+    assert "1 uur" in row.inner_text()
     assert page.locator('[data-field="targets.P1.first_response"].overridden').count() == 1
 
     # Slower resolution than the base: a deviation that asks for a reason, beside the field.

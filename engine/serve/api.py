@@ -183,7 +183,7 @@ async def post_quotes(request: QuoteRequest, server: ServerDep) -> Response:
             causes=request.causes,
             ticket=request.ticket,
         )
-        answer = backend.quote_dict(backend.quote_for(server.rules, contract, work))
+        answer = backend.quote_dict(backend.quote_for(server.rules, contract, work), work)
     except backend.SlaError as error:
         return _engine_error(error)
     return JSONResponse(answer)

@@ -132,9 +132,15 @@ def quote_for(rules: RuleSet, contract: EffectiveContract, work: Work) -> Quote:
     return quote(rules, contract, work)
 
 
-def quote_dict(result: Quote) -> dict[str, Any]:
-    """As `sla quote --format json`."""
-    return result.as_dict()
+def quote_dict(result: Quote, work: Work) -> dict[str, Any]:
+    """As `sla quote --format json`: the lines, and the facts of the call they price."""
+    import json
+
+    import engine
+
+    report: str = engine.quote_report(result, "json", "nl", engine.call_facts(work))
+    answer: dict[str, Any] = json.loads(report)
+    return answer
 
 
 def time_of(text: str) -> datetime:

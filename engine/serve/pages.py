@@ -591,6 +591,7 @@ def _quote(server: Server, values: dict[str, str], causes: list[str], lang: str)
     if not travel.isdigit():
         errors["travel_minutes"] = "Geef de reistijd in hele minuten."
     result = None
+    work = None
     if not errors and used is not None:
         try:
             contract = server.target(values.get("contract", ""))
@@ -607,8 +608,8 @@ def _quote(server: Server, values: dict[str, str], causes: list[str], lang: str)
         except backend.SlaError as error:
             errors["general"] = str(error.problems[0])
     shown = None
-    if result is not None:
-        data = backend.quote_dict(result)
+    if result is not None and work is not None:
+        data = backend.quote_dict(result, work)
         key = "description" if lang == "nl" else "description_en"
         shown = {
             "lines": [(ln[key], words.shown(ln["amount"], "rate", lang)) for ln in data["lines"]],

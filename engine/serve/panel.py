@@ -165,7 +165,7 @@ def _price(
 ) -> Price:
     try:
         work = backend.make_work(**{**facts, "start": backend.time_of(facts["start"])})
-        result = backend.quote_dict(backend.quote_for(rules, contract, work))
+        result = backend.quote_dict(backend.quote_for(rules, contract, work), work)
     except backend.SlaError as error:
         return Price(label, None, [], error.problems[0].message)
     key = "description" if lang == "nl" else "description_en"

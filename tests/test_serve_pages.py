@@ -349,3 +349,22 @@ def test_what_if_counts_breaches_as_sla_evaluate(
     for priority in (1, 2, 3, 4):
         row = re.search(rf"PRIO {priority}</th><td class=\"num\">(\d+)</td>", html)
         assert row and int(row.group(1)) == expected[priority], priority
+
+
+@pytest.mark.skipif(pdf_available() is not None, reason="WeasyPrint is not usable here")
+def test_the_annex_of_an_unsaved_draft(web: TestClient, contracts: Path) -> None:
+    page = web.get("/contracts/bakkerij-de-vries/edit").text
+    fields = form_of(page)
+    fields["targets.P1.first_response"] = "30 min"
+    data = {**fields, "addons": checked_addons(page)}
+    before = (contracts / "bakkerij-de-vries.yaml").read_bytes()
+    html_page = web.post("/configure/annex?doc=nl", data=data)
+    assert html_page.status_code == 200 and "30 min" in html_page.text
+    pdf = web.post("/configure/annex?doc=en&pdf=1", data=data)
+    assert (
+        pdf.content.startswith(b"%PDF") and "concept-en.pdf" in pdf.headers["content-disposition"]
+    )
+    assert (contracts / "bakkerij-de-vries.yaml").read_bytes() == before  # nothing saved
+    fields["targets.P1.first_response"] = "vlug"
+    refused = web.post("/configure/annex?doc=nl", data={**fields, "addons": checked_addons(page)})
+    assert refused.status_code == 422 and "is geen tijdsduur" in html.unescape(refused.text)

@@ -441,6 +441,27 @@ def _slug_for(customer: str) -> str:
     return Path(backend.default_file_for(customer)).stem
 
 
+@router.post("/configure/annex")
+async def draft_annex(request: Request) -> Response:
+    """The annex of the contract as configured, before it is saved: HTML, or PDF with ?pdf=1."""
+    server = server_of(request)
+    form = _form_of(await checked_form(request))
+    saved_raw = server.store.read(form.contract_id) if is_slug(form.contract_id) else None
+    draft = _draft(server, form, saved_raw)
+    if draft.contract is None or not draft.valid:
+        return _configure_page(request, form, saved_raw, 422, draft=draft)
+    lang = _doc_lang(request.query_params.get("doc", "nl"))
+    html = backend.annex_html(server.rules, draft.contract, lang, backend.today())
+    if request.query_params.get("pdf") != "1":
+        return HTMLResponse(html)
+    name = form.contract_id or _slug_for(form.customer)
+    return Response(
+        backend.pdf_of(html),
+        media_type="application/pdf",
+        headers={"Content-Disposition": f'attachment; filename="annex-{name}-concept-{lang}.pdf"'},
+    )
+
+
 @router.post("/configure/whatif")
 async def whatif(request: Request) -> Response:
     """The export's tickets under the configured contract and the saved one (or base tier)."""

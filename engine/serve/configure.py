@@ -129,6 +129,11 @@ class Draft:
     def valid(self) -> bool:
         return not self.errors and not self.general and self.contract is not None
 
+    def base_texts(self) -> dict[str, str]:
+        """Each field's value from tier, base and add-ons, as the form shows it: the script
+        refills a field the user left alone when the tier, base or add-ons change."""
+        return {p: words.shown(_at(self.base_values, p), kind_of(p)) for p in VALUE_PATHS}
+
     def needs_reason(self, path: str) -> bool:
         return any(d.path == path for d in self.weakened)
 

@@ -367,6 +367,7 @@ async def preview(request: Request) -> Response:
             "errors": draft.errors,
             "reasons": [d.path for d in draft.weakened],
             "overridden": sorted(draft.overrides),
+            "base": draft.base_texts() if draft.base_values else {},
             "allowed_addons": backend.addons_for(server.rules, form.tier)
             if form.tier in server.rules.tiers
             else [],

@@ -133,3 +133,19 @@ def test_screenshots_in_both_languages(
                 page.screenshot(path=str(shots / f"{name}-{lang}.png"), full_page=True)
     page.goto(f"{base}/contracts/bakkerij-de-vries/edit?lang=en")
     assert "Configure a contract" in page.locator("h1").inner_text()
+
+
+def test_changing_the_base_refills_the_fields_left_alone(
+    served: tuple[str, Path], browser: Any
+) -> None:
+    base, _ = served
+    page = browser.new_page()
+    page.goto(f"{base}/configure/new")
+    assert field(page, "targets.P2.first_response").input_value() == "8 uur"  # Advanced
+    field(page, "targets.P1.first_response").fill("1u")
+    page.select_option("#f-base", "enterprise")
+    page.wait_for_function(
+        "() => document.querySelector('[name=\"targets.P2.first_response\"]').value === '4 uur'"
+    )
+    assert field(page, "targets.P1.first_response").input_value() == "1u"  # typed: it stays
+    assert field(page, "rates.outside_sla").input_value() == "€ 85,00"

@@ -58,12 +58,29 @@
     });
   }
 
+  // A field still showing what tier, base and add-ons gave follows them when they change;
+  // a value the user typed stays. Returns whether a field changed (then ask again).
+  function followBase(base) {
+    let changed = false;
+    Object.keys(base).forEach(function (name) {
+      const input = form.querySelector('input[name="' + name + '"]');
+      if (!input || input.dataset.base === undefined || input.dataset.base === base[name]) return;
+      if (input.value === input.dataset.base || input.value === "") {
+        input.value = base[name];
+        changed = true;
+      }
+      input.dataset.base = base[name];
+    });
+    return changed;
+  }
+
   function refresh() {
     const mine = ++asked;
     fetch("/configure/preview" + location.search, { method: "POST", body: fieldData(), credentials: "same-origin" })
       .then(function (r) { return r.ok ? r.json() : null; })
       .then(function (answer) {
         if (!answer || mine !== asked) return;  // a later change has asked again
+        if (followBase(answer.base || {})) { refresh(); return; }
         panel.innerHTML = answer.panel;
         showErrors(answer.errors);
         showReasons(answer.reasons);

@@ -30,7 +30,9 @@ def contracts_copy(folder: Path, git: bool = False) -> Path:
 
 
 def client(contracts: Path, users: Path | None = None) -> TestClient:
-    return TestClient(create_app(build_server(RULES_DIR, contracts, users)))
+    return TestClient(
+        create_app(build_server(RULES_DIR, contracts, users)), base_url="http://127.0.0.1:8000"
+    )
 
 
 def cli_json(*args: str) -> tuple[int, Any]:

@@ -175,3 +175,12 @@ def test_openapi_is_served_without_docs_pages(contracts: Path) -> None:
     web: TestClient = client(contracts)
     assert web.get("/openapi.json").status_code == 200
     assert web.get("/docs").status_code == 404
+
+
+@pytest.mark.parametrize("host", ["evil.example", "evil.example:8000", "127.0.0.1.evil.example"])
+def test_without_users_only_loopback_names_are_answered(contracts: Path, host: str) -> None:
+    web = client(contracts)
+    for path in ("/", "/api/v1/contracts"):
+        assert web.get(path, headers={"host": host}).status_code == 400
+    for good in ("localhost:8000", "127.0.0.1", "[::1]:8000"):
+        assert web.get("/api/v1/contracts", headers={"host": good}).status_code == 200

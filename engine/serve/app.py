@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from urllib.parse import quote
 
@@ -128,7 +129,13 @@ class Guarded:
     def _refusal(self, scope: Scope) -> Response | None:
         guard = self.server.guard
         path: str = scope["path"]
-        if not guard.login_required or path.startswith(_OPEN_PATHS):
+        if not guard.login_required:
+            # Without logins only this machine may ask, and by a loopback name: a web page
+            # elsewhere that rebinds its own host name to 127.0.0.1 is refused by its Host.
+            if _loopback_host(scope):
+                return None
+            return problem(400, "this server answers only to 127.0.0.1, ::1 or localhost")
+        if path.startswith(_OPEN_PATHS):
             return None
         request = Request(scope)
         user = guard.user_of(request.cookies.get(SESSION_COOKIE))
@@ -146,6 +153,16 @@ class Guarded:
         query = scope.get("query_string", b"").decode("latin-1")
         target = path + (f"?{query}" if query else "")
         return RedirectResponse(f"/login?next={quote(target)}", status_code=303)
+
+
+_LOOPBACK_HOST = re.compile(r"^(?:127\.0\.0\.1|localhost|\[::1\])(?::\d{1,5})?$")
+
+
+def _loopback_host(scope: Scope) -> bool:
+    for name, value in scope.get("headers", []):
+        if name == b"host":
+            return _LOOPBACK_HOST.match(value.decode("latin-1")) is not None
+    return False
 
 
 def build_server(

@@ -489,8 +489,9 @@ async def whatif(request: Request) -> Response:
     compared = _saved(server, form)
     compared_label = TEXTS[lang]["diff_saved"]
     if compared is None:
-        tier, compared = panel._base_of(server.rules, draft)
-        compared_label = tier
+        tier, compared = panel.base_of(server.rules, draft)
+        known = server.rules.tiers.get(tier)
+        compared_label = str(known.data.get("name", tier)) if known is not None else tier
     as_of = datetime.now(tz=backend.time_of("2026-01-01T00:00").tzinfo)
     try:
         mine, rejected = backend.evaluate_export(

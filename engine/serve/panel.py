@@ -83,7 +83,7 @@ def panel_for(
     if contract is None:
         return None
     rows = rows_of(rules, contract, lang)
-    base_tier, base = _base_of(rules, draft)
+    base_tier, base = base_of(rules, draft)
     weakened = [
         Weakened(
             d.path,
@@ -118,7 +118,7 @@ def rows_of(rules: backend.RuleSet, contract: backend.EffectiveContract, lang: s
     ]
 
 
-def _base_of(
+def base_of(
     rules: backend.RuleSet, draft: configure.Draft
 ) -> tuple[str, backend.EffectiveContract | None]:
     form = draft.form

@@ -72,6 +72,8 @@ def test_configure_a_maatwerk_with_faster_prio_1_save_and_download_the_pdf(
     page.click("#run-whatif")
     page.locator("#whatif-result table").wait_for()
     assert "PRIO 1" in page.locator("#whatif-result").inner_text()
+    if shots:
+        page.locator("#whatif").screenshot(path=str(shots / "whatif-nl.png"))
 
     page.click("#save")
     page.wait_for_url(re.compile(r"/contracts/tandartspraktijk-smit"))

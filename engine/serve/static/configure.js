@@ -97,6 +97,11 @@
   form.addEventListener("input", function (event) {
     if (event.target.type !== "file") later();
   });
+  // The base tier is a Maatwerk's only.
+  const tier = document.getElementById("f-tier");
+  const baseBox = form.querySelector('[data-field="base"]');
+  tier.addEventListener("change", function () { baseBox.hidden = tier.value !== "maatwerk"; });
+
   form.addEventListener("change", function (event) {
     if (event.target.type !== "file" && event.target.name !== "example") later();
   });

@@ -14,8 +14,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from engine.errors import InputError
-from engine.suggest import did_you_mean
+from engine.errors import InputError, did_you_mean
 
 FACTS = ("scope", "effect")
 

@@ -7,11 +7,10 @@ from pathlib import Path
 
 from fastapi import Request
 
-from engine.errors import ReferenceNotFound
+from engine.errors import ReferenceNotFound, did_you_mean
 from engine.serve import backend
 from engine.serve.security import Guard
 from engine.serve.store import ContractStore, is_slug
-from engine.suggest import did_you_mean
 
 MAX_BODY = 1_000_000  # a contract or a request is a page; YAML files are refused above this
 MAX_UPLOAD = 50_000_000  # a year of helpdesk export

@@ -37,6 +37,7 @@ KINDS = (
     "incident",
     "ledger",
     "maintenance",
+    "profile",
 )
 
 

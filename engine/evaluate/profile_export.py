@@ -43,17 +43,13 @@ def read_export(
 ) -> Iterator[RawBatch]:
     """The batches of an export; InputError when it cannot be read at all."""
     name = file or str(path)
-    encoding = profile.encoding
-    if codecs.lookup(encoding).name == "utf-8":
-        encoding = "utf-8-sig"
     try:
-        with path.open(
-            encoding=encoding, newline="" if profile.format == "csv" else None
-        ) as stream:
+        with path.open("rb") as stream:
+            lines = _decoded(stream, profile.encoding)
             if profile.format == "csv":
-                yield from _csv(stream, profile, name, batch_rows)
+                yield from _csv(lines, profile, name, batch_rows)
             else:
-                yield from _jsonl(stream, name, batch_rows)
+                yield from _jsonl(lines, name, batch_rows)
     except FileNotFoundError:
         raise InputError.at("no such file; check the path", file=name) from None
     except _Undecodable as error:
@@ -70,6 +66,19 @@ class _Undecodable(Exception):
         self.line = line
 
 
+def _decoded(stream: IO[bytes], encoding: str) -> Iterator[str]:
+    """The lines of a byte stream as text, one line decoded at a time, so that bytes that do
+    not decode name their line (the encodings of exports keep a newline one byte)."""
+    codecs.lookup(encoding)
+    for number, raw in enumerate(stream, start=1):
+        if number == 1 and raw.startswith(codecs.BOM_UTF8):
+            raw = raw[3:]
+        try:
+            yield raw.decode(encoding)
+        except UnicodeDecodeError:
+            raise _Undecodable(number) from None
+
+
 def detect_delimiter(header: str) -> str:
     """The one of `,`, `;` and tab the header line holds most (`,` when none)."""
     counts = {delimiter: header.count(delimiter) for delimiter in DELIMITERS}
@@ -77,8 +86,8 @@ def detect_delimiter(header: str) -> str:
     return best if counts[best] else ","
 
 
-def _csv(stream: IO[str], profile: Profile, name: str, batch_rows: int) -> Iterator[RawBatch]:
-    lines = _Lines(stream)
+def _csv(source: Iterator[str], profile: Profile, name: str, batch_rows: int) -> Iterator[RawBatch]:
+    lines = _Lines(source)
     try:
         first = next(lines.source)
     except StopIteration:
@@ -121,8 +130,8 @@ def _csv(stream: IO[str], profile: Profile, name: str, batch_rows: int) -> Itera
 class _Lines:
     """Lines of a text stream, counted, for csv.reader: a record's line is where it starts."""
 
-    def __init__(self, stream: IO[str]) -> None:
-        self.source = iter(stream)
+    def __init__(self, source: Iterator[str]) -> None:
+        self.source = source
         self.number = 0
         self.pending: str | None = None
 
@@ -130,13 +139,10 @@ class _Lines:
         return self
 
     def __next__(self) -> str:
-        try:
-            if self.pending is not None:
-                line, self.pending = self.pending, None
-            else:
-                line = next(self.source)
-        except UnicodeDecodeError:
-            raise _Undecodable(self.number + 1) from None
+        if self.pending is not None:
+            line, self.pending = self.pending, None
+        else:
+            line = next(self.source)
         self.number += 1
         return line
 
@@ -149,19 +155,12 @@ def _batch(
     return RawBatch(batch, pa.array(numbers, pa.int64()), tuple(rejected))
 
 
-def _jsonl(stream: IO[str], name: str, batch_rows: int) -> Iterator[RawBatch]:
+def _jsonl(source: Iterator[str], name: str, batch_rows: int) -> Iterator[RawBatch]:
     objects: list[dict[str, str | None]] = []
     numbers: list[int] = []
     rejected: list[Rejection] = []
     number = 0
-    source = iter(stream)
-    while True:
-        try:
-            line = next(source)
-        except StopIteration:
-            break
-        except UnicodeDecodeError:
-            raise _Undecodable(number + 1) from None
+    for line in source:
         number += 1
         if not line.strip():
             continue

@@ -45,6 +45,7 @@ from engine.evaluate.profile_times import (
     write_times,
 )
 from engine.evaluate.rows import COLUMNS, TIME_COLUMNS
+from engine.paths import display_path
 from engine.rules.schemas import check
 from engine.rules.yaml_loader import Document, load_yaml
 from engine.suggest import did_you_mean
@@ -150,7 +151,7 @@ def find_profile(name: str, rules_dir: Path) -> Profile:
             f"{name!r} is not a profile{did_you_mean(name, known)}; the profiles are "
             f"{', '.join(known)}, or give a profile file"
         )
-    return load_profile(shipped / f"{name}.yaml", str(shipped / f"{name}.yaml"))
+    return load_profile(shipped / f"{name}.yaml", display_path(shipped / f"{name}.yaml"))
 
 
 @dataclass(frozen=True)

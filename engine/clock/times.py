@@ -14,7 +14,7 @@ fall-back) is refused too, unless the caller says which of the two is meant
 from __future__ import annotations
 
 import re
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta, timezone
 from typing import Literal, get_args
 from zoneinfo import ZoneInfo
 
@@ -28,7 +28,7 @@ AMBIGUOUS_CHOICES: tuple[str, ...] = get_args(Ambiguous)
 _FORM = re.compile(
     r"^(?P<day>\d{4}-\d{2}-\d{2})[Tt ](?P<clock>\d{2}:\d{2}(?::\d{2})?)"
     r"(?:[.,](?P<fraction>\d+))?"
-    r" ?(?P<zone>[Zz]|[+-]\d{2}(?::?\d{2})?)?$"
+    r" ?(?P<zone>[Zz]|[+-](?:[01]\d|2[0-3])(?::?[0-5]\d)?)?$"
 )
 _EXAMPLE = "write e.g. 2026-11-23T16:00, 2026-11-23T15:00Z or 2026-11-23T16:00+01:00"
 
@@ -81,10 +81,13 @@ def _localize(wall: datetime, zone: ZoneInfo, text: str, ambiguous: Ambiguous) -
             f"time starts); give a time that exists, or an offset: {text}{offsets[0]} is "
             f"{on_clock:%H:%M} on the clock"
         )
-    if ambiguous == "earlier":
-        return first
-    if ambiguous == "later":
-        return second
+    if ambiguous != "reject":
+        # With the offset it has, not the zone: a datetime in the fold compares unequal to
+        # every datetime of another zone (PEP 495), so it would not equal its own instant.
+        chosen = first if ambiguous == "earlier" else second
+        offset = chosen.utcoffset()
+        assert offset is not None
+        return wall.replace(tzinfo=timezone(offset))
     raise InputError.at(
         f"{text!r} is ambiguous in {zone.key}: the clocks go back and that hour happens twice; "
         f"give an offset, e.g. {text}{offsets[0]} (the first) or {offsets[1]} (the second)"

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -77,8 +78,16 @@ def _finish(texts: pa.Array, seconds: pa.Array, in_gap: pa.Array, repeated: pa.A
 def _iso_parts(texts: pa.Array) -> tuple[pa.Array, pa.Array]:
     """Wall-clock times (naive timestamps) and UTC offsets in seconds (null: none written)."""
     common = pc.fill_null(pc.match_substring_regex(texts, _COMMON), False)
-    wall_text = pc.if_else(common, _as_wall_text(texts), pa.scalar(None, pa.string()))
     offset = pa.nulls(len(texts), pa.int64())
+    if pc.all(pc.or_(common, pc.is_null(texts))).as_py():
+        # The usual export: every time local and in the common form. Arrow's own ISO reader
+        # reads the column at once, refusing it whole if any date does not exist (30
+        # February); then the row-by-row path below finds which.
+        try:
+            return pc.cast(texts, pa.timestamp("s")), offset
+        except pa.ArrowInvalid:
+            pass
+    wall_text = pc.if_else(common, _as_wall_text(texts), pa.scalar(None, pa.string()))
     other = pc.and_(pc.is_valid(texts), pc.invert(common))
     if pc.any(other).as_py():
         parts = pc.extract_regex(pc.filter(texts, other), _FULL)
@@ -189,19 +198,53 @@ def _localize(
     wall: pa.Array, zone: ZoneInfo, ambiguous: Ambiguous
 ) -> tuple[pa.Array, pa.Array, pa.Array]:
     """Epoch seconds of wall-clock times in `zone`, and which fall in the spring gap and which
-    in the repeated autumn hour (taken as `ambiguous` says, or left to be refused)."""
+    in the repeated autumn hour (taken as `ambiguous` says, or left to be refused). Only the
+    rows on a day the zone changes its offset are looked at twice."""
     earliest = _assume(wall, zone, "earliest", "earliest")
-    latest = _assume(wall, zone, "latest", "latest")
-    differ = pc.fill_null(pc.not_equal(earliest, latest), False)
-    if not pc.any(differ).as_py():
-        return earliest, differ, differ
+    none = pa.array([False] * len(wall))
+    near = _on_change_days(wall, zone)
+    if near is None:
+        return earliest, none, none
+    some = pc.filter(wall, near)
+    first = pc.filter(earliest, near)
+    last = _assume(some, zone, "latest", "latest")
+    differ = pc.fill_null(pc.not_equal(first, last), False)
     # Only the handling of the gap differs between these two, so where they differ is a gap.
-    in_gap = pc.fill_null(pc.not_equal(earliest, _assume(wall, zone, "earliest", "latest")), False)
+    in_gap = pc.fill_null(pc.not_equal(first, _assume(some, zone, "earliest", "latest")), False)
     repeated = pc.and_(differ, pc.invert(in_gap))
-    chosen = latest if ambiguous == "later" else earliest
+    if ambiguous == "later":
+        earliest = pc.replace_with_mask(earliest, near, last)
     if ambiguous != "reject":
         repeated = pc.and_(repeated, False)
-    return chosen, in_gap, repeated
+    return (
+        earliest,
+        pc.replace_with_mask(none, near, in_gap),
+        pc.replace_with_mask(none, near, repeated),
+    )
+
+
+def _on_change_days(wall: pa.Array, zone: ZoneInfo) -> pa.Array | None:
+    """Which wall-clock times fall on a local day during which `zone` changes its UTC offset;
+    None when none does."""
+    days = pc.cast(wall, pa.date32())
+    bounds = pc.min_max(days).as_py()
+    if bounds["min"] is None:
+        return None
+    changes = []
+    day = bounds["min"]
+    while day <= bounds["max"]:
+        noon = datetime(day.year, day.month, day.day, 12, tzinfo=zone)
+        if (noon - _HALF_DAY).utcoffset() != (noon + _HALF_DAY).utcoffset():
+            changes.append(day)
+        day += timedelta(days=1)
+    if not changes:
+        return None
+    near = pc.fill_null(pc.is_in(days, value_set=pa.array(changes, pa.date32())), False)
+    return near if pc.any(near).as_py() else None
+
+
+_HALF_DAY = timedelta(hours=13)
+"""From local noon, 13 hours either way covers the whole local day, whatever its offset."""
 
 
 def _assume(wall: pa.Array, zone: ZoneInfo, ambiguous: str, nonexistent: str) -> pa.Array:
@@ -217,9 +260,15 @@ def write_times(seconds: pa.Array, zone: ZoneInfo) -> pa.Array:
     aware = pc.cast(pc.cast(seconds, pa.timestamp("s")), pa.timestamp("s", zone.key))
     wall = pc.local_timestamp(aware)
     text = pc.utf8_replace_slice(pc.cast(wall, pa.string()), start=10, stop=11, replacement="T")
-    first = _assume(wall, zone, "earliest", "earliest")
-    second = _assume(wall, zone, "latest", "latest")
-    twice = pc.fill_null(pc.not_equal(first, second), False)
+    near = _on_change_days(wall, zone)
+    if near is None:
+        return text
+    some = pc.filter(wall, near)
+    first = _assume(some, zone, "earliest", "earliest")
+    second = _assume(some, zone, "latest", "latest")
+    twice = pc.replace_with_mask(
+        pa.array([False] * len(wall)), near, pc.fill_null(pc.not_equal(first, second), False)
+    )
     if pc.any(twice).as_py():
         offsets = pc.strftime(pc.filter(aware, twice), format="%Ez")
         with_offset = pc.binary_join_element_wise(pc.filter(text, twice), offsets, "")

@@ -239,7 +239,7 @@ def _header(
 def _service_hours(rules: RuleSet, calendar_id: str, lang: str, t: Mapping[str, Any]) -> str:
     calendar = rules.calendars[calendar_id].data
     text = ", ".join(week_text(calendar["weekly"], lang))
-    if calendar.get("holidays") and rules.setting("public_holidays_closed"):
+    if calendar.get("holidays") and rules.settings.public_holidays_closed:
         text += f", {t['values']['closed_on_holidays']}"
     return text
 

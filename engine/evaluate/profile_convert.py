@@ -100,9 +100,11 @@ class ProfileConverter:
         held = run.held(keep)
         self.held += held
         batch = pa.RecordBatch.from_arrays(
-            [pc.filter(columns[name], keep) for name in OUTPUT_COLUMNS], names=list(OUTPUT_COLUMNS)
+            [columns[name] for name in OUTPUT_COLUMNS], names=list(OUTPUT_COLUMNS)
         )
-        return Converted(batch, pc.filter(line_array, keep), run.rejections(), held)
+        if not run.found:
+            return Converted(batch, line_array, (), held)
+        return Converted(batch.filter(keep), pc.filter(line_array, keep), run.rejections(), held)
 
     def warnings(self) -> list[Problem]:
         """After the last batch: what the profile could not use, e.g. totals time on hold."""
@@ -134,6 +136,7 @@ class _Run:
         self.size = raw.num_rows
         self.bad = pa.array([False] * self.size)
         self.found: dict[int, list[Problem]] = {}
+        self.texts: dict[str, pa.Array] = {}  # source path -> its text, worked out once
 
     def source(self, field: str) -> pa.Array | None:
         """The trimmed text of the mapped source of `field` (null where empty); None when
@@ -141,7 +144,9 @@ class _Run:
         path = self.p.columns.get(field)
         if path is None:
             return None
-        return _text(_lookup(self.raw, path, self.size), path, self.c.file)
+        if path not in self.texts:
+            self.texts[path] = _text(_lookup(self.raw, path, self.size), path, self.c.file)
+        return self.texts[path]
 
     def flag(self, mask: pa.Array, field: str, message: Callable[[Any], str]) -> None:
         """Reject the rows of `mask`, each with `message(value of the field's source)`."""

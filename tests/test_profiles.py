@@ -341,3 +341,41 @@ def test_a_profile_must_map_the_required_fields(tmp_path: Path) -> None:
     assert "unknown key 'prioriteit'; did you mean 'priority'" in text
     assert "missing required key 'reported'" in text
     assert "priorities.x: 5" in text
+
+
+@pytest.mark.parametrize("tool", TOOLS)
+def test_the_stage_gives_the_same_columns_whichever_reader_gives_it_the_raw_ones(tool: str) -> None:
+    """pyarrow's own readers (nested structs, numbers as numbers) feed the stage as well as
+    the line reader of profile_export does: the columnar reader can plug it in."""
+    import pyarrow.csv as pacsv
+    import pyarrow.json as pajson
+
+    profile = find_profile(tool, RULES_DIR)
+    export = next((DATA / tool).glob("export.*"))
+    if profile.format == "jsonl":
+        options = pajson.ParseOptions(explicit_schema=profile.json_schema())
+        raw = pajson.read_json(export, parse_options=options)
+    else:
+        raw = pacsv.read_csv(
+            export,
+            convert_options=pacsv.ConvertOptions(
+                column_types={name: pa.string() for name in profile.columns.values()}
+            ),
+        )
+    lines = list(range(2 if profile.format == "csv" else 1, raw.num_rows + 2))[: raw.num_rows]
+    theirs = ProfileConverter(profile, str(export)).convert(raw, pa.array(lines, pa.int64()))
+    mine, _ = convert(tool, export)
+    assert theirs.rejected == ()
+    assert theirs.batch.to_pylist() == mine.batch.to_pylist()
+
+
+def test_a_time_column_read_as_a_naive_timestamp_is_refused() -> None:
+    """pyarrow.json infers `2026-11-23T15:00:00Z` as a timestamp without zone: taken as local
+    time it would be an hour off, so the stage refuses such a column rather than guess."""
+    import pyarrow.json as pajson
+
+    export = DATA / "freshdesk" / "export.jsonl"
+    raw = pajson.read_json(export)
+    converter = ProfileConverter(find_profile("freshdesk", RULES_DIR), str(export))
+    with pytest.raises(InputError, match="read as a time without zone"):
+        converter.convert(raw, pa.array(range(1, 6), pa.int64()))

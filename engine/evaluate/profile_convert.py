@@ -358,6 +358,12 @@ def _text(column: pa.Array, path: str, file: str) -> pa.Array:
             pc.cast(pc.cast(column, pa.int64(), safe=False), pa.string()),
             pc.cast(column, pa.string()),
         )
+    elif pa.types.is_timestamp(kind) and kind.tz is None:
+        raise InputError.at(
+            f"{path!r} was read as a time without zone, which loses a written offset or Z; "
+            "read it as text (Profile.json_schema gives the schema for pyarrow.json)",
+            file=file,
+        )
     elif pa.types.is_integer(kind) or pa.types.is_large_string(kind) or pa.types.is_timestamp(kind):
         column = pc.cast(column, pa.string())
     elif not pa.types.is_string(kind):

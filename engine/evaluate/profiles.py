@@ -28,6 +28,8 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+import pyarrow as pa
+
 from engine.clock.times import DEFAULT_ZONE
 from engine.errors import Problem, ReferenceNotFound, ValidationError
 from engine.evaluate.profile_convert import (
@@ -72,10 +74,46 @@ class Profile:
     values: Mapping[str, Mapping[str, Any]]
     document: Document
 
+    def json_schema(self) -> pa.Schema:
+        """For pyarrow.json.read_json(explicit_schema=…): the time fields as text, nested as
+        their dotted paths say; the other fields are left to inference. pyarrow reads
+        `2026-11-23T15:00:00Z` as a timestamp without zone when it infers, so without this a
+        UTC time would be taken for local time."""
+        tree: dict[str, Any] = {}
+        for field in _TEXT_FIELDS:
+            path = self.columns.get(field)
+            if path is not None:
+                *parents, leaf = path.split(".")
+                node = tree
+                for parent in parents:
+                    node = node.setdefault(parent, {})
+                node[leaf] = None
+        return pa.schema(_fields(tree))
+
     def where(self, *path: str | int) -> str:
         """`rules/profiles/x.yaml:12:3 (columns.priority)`: the key to fix, for a message."""
         location = self.document.location(path)
         return f"{location.prefix().rstrip(': ')}"
+
+
+_TEXT_FIELDS = (
+    "reported",
+    "first_response",
+    "resolved",
+    "on_site_arrival",
+    "start",
+    "pause_start",
+    "pause_end",
+    "pauses",
+    "priority_history",
+)
+
+
+def _fields(tree: dict[str, Any]) -> list[pa.Field]:
+    return [
+        pa.field(name, pa.string() if node is None else pa.struct(_fields(node)))
+        for name, node in tree.items()
+    ]
 
 
 def load_profile(path: Path, display_name: str | None = None) -> Profile:

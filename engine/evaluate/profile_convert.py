@@ -19,6 +19,7 @@ from engine.evaluate.profile_times import (
     REPEATED,
     UNREADABLE,
     as_array,
+    falses,
     read_times,
     write_times,
 )
@@ -93,8 +94,10 @@ class ProfileConverter:
 
     def convert(self, raw: pa.RecordBatch | pa.Table, lines: pa.Array | Sequence[int]) -> Converted:
         """The native columns of the rows of `raw` (the line of each in `lines`)."""
-        line_array = as_array(pa.array(lines, pa.int64()) if isinstance(lines, list) else lines)
-        run = _Run(self, raw, line_array.to_pylist())
+        if not isinstance(lines, pa.Array | pa.ChunkedArray):
+            lines = pa.array(list(lines), pa.int64())
+        line_array = as_array(lines)
+        run = _Run(self, raw, line_array)
         columns = run.columns()
         keep = pc.invert(run.bad)
         held = run.held(keep)
@@ -127,14 +130,14 @@ class _Run:
     """The conversion of one batch: each field's native column, and the problems per row."""
 
     def __init__(
-        self, converter: ProfileConverter, raw: pa.RecordBatch | pa.Table, lines: list[int]
+        self, converter: ProfileConverter, raw: pa.RecordBatch | pa.Table, lines: pa.Array
     ):
         self.c = converter
         self.p = converter.profile
         self.raw = raw
         self.lines = lines
         self.size = raw.num_rows
-        self.bad = pa.array([False] * self.size)
+        self.bad = falses(self.size)
         self.found: dict[int, list[Problem]] = {}
         self.texts: dict[str, pa.Array] = {}  # source path -> its text, worked out once
 
@@ -158,7 +161,7 @@ class _Run:
         texts = self.source(field)
         for index in pc.indices_nonzero(mask).to_pylist():
             value = texts[index].as_py() if texts is not None else None
-            where = Location(self.c.file, self.lines[index], path=source)
+            where = Location(self.c.file, self.lines[index].as_py(), path=source)
             self.found.setdefault(index, []).append(Problem(message(value), where))
 
     def missing(self, field: str) -> Callable[[Any], str]:
@@ -322,7 +325,8 @@ class _Run:
 
     def rejections(self) -> tuple[Rejection, ...]:
         return tuple(
-            Rejection(self.lines[index], tuple(self.found[index])) for index in sorted(self.found)
+            Rejection(self.lines[index].as_py(), tuple(self.found[index]))
+            for index in sorted(self.found)
         )
 
 

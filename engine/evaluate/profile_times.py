@@ -201,7 +201,7 @@ def _localize(
     in the repeated autumn hour (taken as `ambiguous` says, or left to be refused). Only the
     rows on a day the zone changes its offset are looked at twice."""
     earliest = _assume(wall, zone, "earliest", "earliest")
-    none = pa.array([False] * len(wall))
+    none = falses(len(wall))
     near = _on_change_days(wall, zone)
     if near is None:
         return earliest, none, none
@@ -267,13 +267,18 @@ def write_times(seconds: pa.Array, zone: ZoneInfo) -> pa.Array:
     first = _assume(some, zone, "earliest", "earliest")
     second = _assume(some, zone, "latest", "latest")
     twice = pc.replace_with_mask(
-        pa.array([False] * len(wall)), near, pc.fill_null(pc.not_equal(first, second), False)
+        falses(len(wall)), near, pc.fill_null(pc.not_equal(first, second), False)
     )
     if pc.any(twice).as_py():
         offsets = pc.strftime(pc.filter(aware, twice), format="%Ez")
         with_offset = pc.binary_join_element_wise(pc.filter(text, twice), offsets, "")
         text = pc.replace_with_mask(text, twice, with_offset)
     return text
+
+
+def falses(size: int) -> pa.Array:
+    """A boolean column of `size` rows, all false."""
+    return pc.fill_null(pa.nulls(size, pa.bool_()), False)
 
 
 def as_array(column: Any) -> pa.Array:

@@ -23,7 +23,7 @@ from engine.evaluate.profile_times import (
     read_times,
     write_times,
 )
-from engine.evaluate.rows import COLUMNS, TIME_COLUMNS
+from engine.evaluate.rows import COLUMNS, TIME_COLUMNS, RowError
 from engine.suggest import did_you_mean
 
 if TYPE_CHECKING:
@@ -46,6 +46,10 @@ class Rejection:
 
     line: int
     problems: tuple[Problem, ...]
+
+    def row_error(self) -> RowError:
+        """The rejection as the evaluation reports a bad row."""
+        return RowError(list(self.problems))
 
 
 @dataclass(frozen=True)
@@ -95,7 +99,7 @@ class ProfileConverter:
     def convert(self, raw: pa.RecordBatch | pa.Table, lines: pa.Array | Sequence[int]) -> Converted:
         """The native columns of the rows of `raw` (the line of each in `lines`)."""
         if not isinstance(lines, pa.Array | pa.ChunkedArray):
-            lines = pa.array(list(lines), pa.int64())
+            lines = pa.array(lines, pa.int64())  # a list, a range or a numpy array
         line_array = as_array(lines)
         run = _Run(self, raw, line_array)
         columns = run.columns()

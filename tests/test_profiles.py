@@ -379,3 +379,22 @@ def test_a_time_column_read_as_a_naive_timestamp_is_refused() -> None:
     converter = ProfileConverter(find_profile("freshdesk", RULES_DIR), str(export))
     with pytest.raises(InputError, match="read as a time without zone"):
         converter.convert(raw, pa.array(range(1, 6), pa.int64()))
+
+
+def test_the_readme_shows_the_dutch_excel_profile_as_shipped(tmp_path: Path) -> None:
+    readme = (PROJECT_ROOT / "README.md").read_text(encoding="utf-8")
+    block = readme.split("```yaml\nid: servicedesk-excel", 1)[1].split("```", 1)[0]
+    path = tmp_path / "servicedesk-excel.yaml"
+    path.write_text("id: servicedesk-excel" + block)
+    shown = load_profile(path)
+    shipped = find_profile("servicedesk-excel", RULES_DIR)
+    assert (shown.columns, shown.priorities, shown.values, shown.time_format) == (
+        shipped.columns,
+        shipped.priorities,
+        shipped.values,
+        shipped.time_format,
+    )
+    sample = (PROJECT_ROOT / "examples" / "exports" / "servicedesk-excel.csv").read_text(
+        encoding="utf-8-sig"
+    )
+    assert "\n".join(sample.splitlines()[:2]) in readme

@@ -398,3 +398,78 @@ def test_the_readme_shows_the_dutch_excel_profile_as_shipped(tmp_path: Path) -> 
         encoding="utf-8-sig"
     )
     assert "\n".join(sample.splitlines()[:2]) in readme
+
+
+def write_profile(tmp_path: Path, text: str) -> Path:
+    path = tmp_path / "mine.yaml"
+    path.write_text(text)
+    return path
+
+
+MINE = """id: mine
+format: csv
+time_format: iso
+minutes_unit: hours
+columns:
+  ticket: Ticket
+  priority: Prio
+  reported: Gemeld
+  resolved: Opgelost
+  pauses: Pauzes
+  pause_start: Wacht van
+  pause_end: Wacht tot
+  causes: Oorzaak
+  minutes: Uren
+  priority_history: Historie
+  hold_total: Wachttijd
+priorities: {Hoog: 1, Laag: 4}
+values:
+  causes: {Derde partij: derde-partij}
+"""
+
+
+def test_value_maps_units_pauses_and_histories(tmp_path: Path, rules: RuleSet) -> None:
+    profile = write_profile(tmp_path, MINE)
+    path = tmp_path / "export.csv"
+    path.write_text(
+        "Ticket,Prio,Gemeld,Opgelost,Pauzes,Wacht van,Wacht tot,Oorzaak,Uren,Historie,Wachttijd\n"
+        "T-1,Hoog,2026-11-23T10:00,2026-11-23T15:00,2026-11-23T11:00/2026-11-23T11:30,"
+        '2026-11-23T12:00,2026-11-23T12:15,Derde partij,"1,5",,00:00\n'
+        "T-2,,2026-11-23T10:00,,,,,derde-partij,0.25,2026-11-23T10:00=4;2026-11-23T11:00=1,PT0S\n"
+        "T-3,Laag,2026-11-23T10:00,,,2026-11-23T12:00,,Brand,x,,1:30\n"
+    )
+    converted, converter = convert(str(profile), path)
+    rows = converted.batch.to_pylist()
+    assert [r["ticket"] for r in rows] == ["T-1", "T-2"]
+    assert rows[0]["pauses"] == (
+        "2026-11-23T11:00/2026-11-23T11:30;2026-11-23T12:00:00/2026-11-23T12:15:00"
+    )
+    assert rows[0]["causes"] == "derde-partij"
+    assert rows[1]["causes"] == "derde-partij"  # an engine id passes as it is
+    assert [r["minutes"] for r in rows] == ["90", "15"]
+    assert rows[1]["priority"] is None  # the history gives it
+    assert rows[1]["priority_history"] == "2026-11-23T10:00=4;2026-11-23T11:00=1"
+    assert converted.held == 0  # 00:00 and PT0S are no time on hold
+    (rejection,) = converted.rejected
+    problems = [str(p) for p in rejection.problems]
+    assert any("Wacht tot: missing while the pause has a start" in p for p in problems)
+    assert any("Oorzaak: 'Brand' is not in the causes values" in p for p in problems)
+    assert any("Uren: 'x' is not a number of hours" in p for p in problems)
+    assert converter.warnings() == []  # the row on hold was rejected, so it is not counted
+    reader = RowReader(str(path), rules.exception_rules().keys())
+    parsed = []
+    for line, row in zip(converted.lines.to_pylist(), rows, strict=True):
+        row.pop(CONTRACT)
+        parsed.append(reader.parse(line, {k: v for k, v in row.items() if v is not None}))
+    assert len(parsed[0].incident.pauses) == 2
+    assert parsed[1].incident.priority == 1
+    assert [change.priority for change in parsed[1].history] == [4, 1]
+
+
+def test_json_schema_keeps_time_fields_as_text() -> None:
+    schema = find_profile("freshdesk", RULES_DIR).json_schema()
+    assert schema.field("created_at").type == pa.string()
+    assert schema.field("stats").type == pa.struct(
+        [pa.field("first_responded_at", pa.string()), pa.field("resolved_at", pa.string())]
+    )
+    assert "priority" not in schema.names  # left to inference

@@ -7,6 +7,8 @@ Times, each the fastest of K runs in this process, on one generated file:
 - pyarrow CSV: the raw file read by pyarrow's CSV reader into string columns (what the
   columnar reader of `sla evaluate` does before this stage);
 - convert: ProfileConverter.convert on those columns (the stage this file measures);
+- line reader: engine.evaluate.profile_export.read_export, the stage's own reader (Python's
+  csv module, line numbers kept), which stands in until the columnar reader reads profiles;
 - csv copy: the yardstick of issue 11, a plain csv-module copy of the same file (read every
   row, write it back with three more columns).
 """
@@ -27,6 +29,7 @@ import pyarrow.csv as pacsv
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from engine.evaluate.profile_export import read_export  # noqa: E402
 from engine.evaluate.profiles import ProfileConverter, find_profile  # noqa: E402
 from engine.paths import RULES_DIR  # noqa: E402
 
@@ -102,10 +105,14 @@ def main() -> None:
         converter = ProfileConverter(profile, str(source))
         convert_time, converted = best(runs, lambda: converter.convert(table, lines))
         copy_time, _ = best(runs, lambda: csv_copy(source, Path(folder) / "copy.csv"))
+        line_time, _ = best(
+            runs, lambda: sum(b.batch.num_rows for b in read_export(source, profile))
+        )
     kept = converted.batch.num_rows  # type: ignore[attr-defined]
     print(f"{rows:,} rows, {kept:,} converted, fastest of {runs} runs")
     print(f"pyarrow CSV read   {read_time:6.2f} s")
     print(f"convert (profile)  {convert_time:6.2f} s")
+    print(f"line reader        {line_time:6.2f} s   (profile_export.read_export)")
     print(f"csv-module copy    {copy_time:6.2f} s   (issue 11's yardstick)")
     print(f"read + convert / csv copy: {(read_time + convert_time) / copy_time:.2f}x")
 

@@ -17,7 +17,12 @@ Native columns are strings, null where the row gives nothing: times as local tim
 evaluation's zone (`2026-11-23T16:00:00`, with the offset in the repeated autumn hour),
 priorities `1` … `4`, minutes as whole numbers, on_site `true`/`false`, a pause of
 pause_start/pause_end appended to pauses as `FROM/TO`. pauses, causes and priority_history
-columns pass through in the engine's own form. `contract`, when mapped, is an extra column.
+columns pass through in the engine's own form. `contract` is one more column (null when the
+profile maps none), for engine.evaluate.customers to match rows to contracts.
+
+This module loads profiles; engine.evaluate.profile_convert converts a batch,
+engine.evaluate.profile_times reads and writes time columns, engine.evaluate.profile_export
+reads a raw export line by line (until the columnar reader reads profiled exports itself).
 """
 
 from __future__ import annotations

@@ -53,6 +53,17 @@ def read_times(
     texts: pa.Array, time_format: str, zone: ZoneInfo, ambiguous: Ambiguous = "reject"
 ) -> ReadTimes:
     """The instants of a string column (nulls for empty cells)."""
+    if texts.null_count > len(texts) // 2:
+        # A sparse column (pauses, times of open tickets): read only its values.
+        given = pc.is_valid(texts)
+        read = read_times(pc.filter(texts, given), time_format, zone, ambiguous)
+        seconds = pc.replace_with_mask(pa.nulls(len(texts), pa.int64()), given, read.seconds)
+        codes = pc.replace_with_mask(
+            pc.cast(pc.fill_null(pa.nulls(len(texts), pa.int8()), READABLE), pa.int8()),
+            given,
+            read.codes,
+        )
+        return ReadTimes(seconds, codes)
     if time_format == ISO:
         wall, offset = _iso_parts(texts)
     else:
@@ -119,14 +130,24 @@ def _exact(wall: pa.Array, day: pa.Array | None, second: pa.Array | None) -> pa.
 def _pattern_parts(texts: pa.Array, pattern: str) -> pa.Array:
     """Wall-clock times of texts in a strptime pattern; null where a text does not fit it
     exactly (strptime alone would skip spaces, and roll 30 February over to March)."""
-    parts = pc.extract_regex(texts, pattern_regex(pattern))
-    fits = pc.fill_null(pc.is_valid(parts), False)
+    regex = pattern_regex(pattern)
+    fits = pc.fill_null(pc.match_substring_regex(texts, regex), False)
     fitting = pc.if_else(fits, texts, pa.scalar(None, pa.string()))
     wall = pc.strptime(fitting, format=pattern, unit="s", error_is_null=True)
+    # strptime rolls a day past the end of its month over to day 1, 2 or 3 of the next (30
+    # February is 2 March) and a 60th second to the next minute: only such rows are read
+    # again, to compare with the day and second as written.
+    suspect = pc.fill_null(pc.less_equal(pc.day(wall), 3), False)
+    if "second" in regex:
+        suspect = pc.or_(suspect, pc.fill_null(pc.equal(pc.second(wall), 0), False))
+    if "?P<" not in regex or not pc.any(suspect).as_py():
+        return wall
+    parts = pc.extract_regex(pc.filter(texts, suspect), regex)
     names = [field.name for field in parts.type]
     day = pc.struct_field(parts, [names.index("day")]) if "day" in names else None
     second = pc.struct_field(parts, [names.index("second")]) if "second" in names else None
-    return _exact(wall, day, second)
+    checked = _exact(pc.filter(wall, suspect), day, second)
+    return pc.replace_with_mask(wall, suspect, checked)
 
 
 _DIRECTIVES = {

@@ -278,6 +278,10 @@ def _assume(wall: pa.Array, zone: ZoneInfo, ambiguous: str, nonexistent: str) ->
 def write_times(seconds: pa.Array, zone: ZoneInfo) -> pa.Array:
     """Epoch seconds as local time text in `zone`, `2026-11-23T16:00:00`; in the repeated
     autumn hour with its offset, `2026-10-25T02:30:00+01:00`; null stays null."""
+    if seconds.null_count > len(seconds) // 2:
+        given = pc.is_valid(seconds)
+        texts = write_times(pc.filter(seconds, given), zone)
+        return pc.replace_with_mask(pa.nulls(len(seconds), pa.string()), given, texts)
     aware = pc.cast(pc.cast(seconds, pa.timestamp("s")), pa.timestamp("s", zone.key))
     wall = pc.local_timestamp(aware)
     text = pc.utf8_replace_slice(pc.cast(wall, pa.string()), start=10, stop=11, replacement="T")

@@ -53,6 +53,8 @@ def read_times(
     texts: pa.Array, time_format: str, zone: ZoneInfo, ambiguous: Ambiguous = "reject"
 ) -> ReadTimes:
     """The instants of a string column (nulls for empty cells)."""
+    if pa.types.is_null(texts.type):
+        texts = texts.cast(pa.string())
     if texts.null_count > len(texts) // 2:
         # A sparse column (pauses, times of open tickets): read only its values.
         given = pc.is_valid(texts)

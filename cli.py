@@ -593,6 +593,7 @@ def quote_command(
                 f"--incident gives the facts of the call; leave out {', '.join(given)}"
             )
         work = engine.incident_work(rules, incident_file)
+        call = engine.call_facts(work, rules, incident_file)
     else:
         missing = [n for n in ("--priority", "--start", "--minutes") if facts[n] is None]
         if missing:
@@ -608,8 +609,9 @@ def quote_command(
             causes=causes,
             ticket=ticket,
         )
+        call = engine.call_facts(work)
     result = engine.quote_call(rules, target, work, addons)
-    click.echo(engine.quote_report(result, output_format, lang), nl=False)
+    click.echo(engine.quote_report(result, output_format, lang, call), nl=False)
 
 
 @main.command("hours")
@@ -683,6 +685,12 @@ def hours_command(context: click.Context, ledger: Path, output_format: str, lang
     type=click.DateTime(["%Y-%m-%d"]),
     help="The document's date (YYYY-MM-DD); default today.",
 )
+@click.option(
+    "--pdfa",
+    is_flag=True,
+    help="--format pdf: write PDF/A-3b for archiving, with the contract file embedded "
+    "(contract.yaml).",
+)
 @addon_option
 @lang_option
 @rules_option
@@ -699,6 +707,7 @@ def render_command(
     issued: datetime | None,
     addons: tuple[str, ...],
     lang: str,
+    pdfa: bool = False,
 ) -> None:
     """Write a customer document for TARGET (a contract file or a tier id).
 
@@ -719,6 +728,8 @@ def render_command(
         raise click.UsageError("--notice FILE goes with --doc maintenance, and only with it")
     if output_format == "pdf" and output is None:
         raise click.UsageError("--format pdf needs -o FILE")
+    if pdfa and output_format != "pdf":
+        raise click.UsageError("--pdfa goes with --format pdf")
     rules = rules_of(context)
     content = engine.render_document(
         rules,
@@ -729,7 +740,10 @@ def render_command(
         issued.date() if issued else None,
         incident=incident_file,
         notice=notice_file,
+        pdfa=pdfa,
     )
+    for warning in engine.document_warnings(rules):
+        click.echo(f"warning: {warning}", err=True)
     if output is None:
         click.echo(content, nl=False)
         return

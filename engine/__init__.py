@@ -59,6 +59,7 @@ _SURFACE = {
     "Work": "engine.pricing.work",
     "WORK_KINDS": "engine.pricing.work",
     "incident_work": "engine.api",
+    "call_facts": "engine.api",
     "quote_call": "engine.api",
     "prepaid_card": "engine.api",
     "contract_term": "engine.api",
@@ -85,6 +86,7 @@ _SURFACE = {
     "diff_report": "engine.present.reports",
     "problems_report": "engine.present.reports",
     "render_document": "engine.present.reports",
+    "document_warnings": "engine.present.documents",
 }
 # Names whose defining module calls them something else.
 _RENAMED = {
@@ -120,6 +122,7 @@ __all__ = [
     "SlaError",
     "Work",
     "atomic_file",
+    "call_facts",
     "contract_report",
     "contract_term",
     "deadline_report",
@@ -130,6 +133,7 @@ __all__ = [
     "diff_revision",
     "diff_targets",
     "display_path",
+    "document_warnings",
     "evaluate_file",
     "gather_contract",
     "incident_work",
@@ -170,6 +174,7 @@ def __dir__() -> list[str]:
 if TYPE_CHECKING:  # the same names, for type checkers and editors
     from engine.api import (
         Evaluation,
+        call_facts,
         contract_term,
         deadlines,
         diff_revision,
@@ -193,6 +198,7 @@ if TYPE_CHECKING:  # the same names, for type checkers and editors
     from engine.errors import InputError, Location, Problem, SlaError
     from engine.output import atomic_file, write_atomic
     from engine.paths import RULES_DIR, SCHEMAS_DIR, TEMPLATES_DIR, display_path
+    from engine.present.documents import document_warnings
     from engine.present.reports import (
         CONTRACT_FORMATS,
         DIFF_FORMATS,

@@ -20,6 +20,7 @@ if TYPE_CHECKING:
     from engine.errors import Problem
     from engine.evaluate.run import Summary
     from engine.incident.deadlines import Deadlines
+    from engine.present.quote_report import CallFacts
     from engine.pricing.lines import Quote
     from engine.pricing.prepaid import LedgerReport
     from engine.pricing.work import Work
@@ -64,6 +65,22 @@ def incident_work(rules: RuleSet, incident: Path) -> Work:
     from engine.paths import display_path
 
     return load_incident(incident, display_path(incident), rules).work()
+
+
+def call_facts(work: Work, rules: RuleSet | None = None, incident: Path | None = None) -> CallFacts:
+    """The facts of the call a quote prices (ticket, reported, description, minutes, travel),
+    as its text and JSON show them; reported and description come from the incident file."""
+    from engine.present.quote_report import CallFacts
+
+    if incident is None or rules is None:
+        return CallFacts(work.ticket, None, None, work.minutes, work.travel_minutes)
+    from engine.incident.load import load_incident
+    from engine.paths import display_path
+
+    loaded = load_incident(incident, display_path(incident), rules)
+    return CallFacts(
+        loaded.ticket, loaded.reported, loaded.description, work.minutes, work.travel_minutes
+    )
 
 
 def quote_call(rules: RuleSet, target: str, work: Work, addons: tuple[str, ...] = ()) -> Quote:

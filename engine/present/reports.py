@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     from engine.contract.terms import Terms
     from engine.errors import Problem
     from engine.incident.deadlines import Deadlines
+    from engine.present.quote_report import CallFacts
     from engine.pricing.lines import Quote
     from engine.pricing.prepaid import LedgerReport
     from engine.rules.ruleset import RuleSet
@@ -60,13 +61,15 @@ def deadline_report(deadlines: Deadlines, fmt: str = "text", lang: str = "nl") -
     return report.format_deadlines_text(deadlines, lang) + "\n"
 
 
-def quote_report(quote: Quote, fmt: str = "text", lang: str = "nl") -> str:
-    """A quote's line items and total."""
+def quote_report(
+    quote: Quote, fmt: str = "text", lang: str = "nl", call: CallFacts | None = None
+) -> str:
+    """A quote's line items and total; with `call`, the facts of the call it prices."""
     from engine.present import quote_report as report
 
     if fmt == "json":
-        return report.quote_json(quote)
-    return report.format_quote_text(quote, lang)
+        return report.quote_json(quote, call)
+    return report.format_quote_text(quote, lang, call)
 
 
 def ledger_report(ledger: LedgerReport, fmt: str = "text", lang: str = "nl") -> str:
@@ -111,11 +114,13 @@ def render_document(
     *,
     incident: Path | None = None,
     notice: Path | None = None,
+    pdfa: bool = False,
 ) -> str | bytes:
     """A customer document: the SLA `annex`, a `quote` of an incident file, or a planned
     `maintenance` notice, as HTML or Markdown text or PDF bytes.
 
-    `day` is the document's date: by default the notice's own date, else today.
+    `day` is the document's date: by default the notice's own date, else today. `pdfa`
+    (with pdf) writes PDF/A-3b with the contract file embedded as `contract.yaml`.
     """
     from engine.contract.terms import today
     from engine.paths import display_path
@@ -146,5 +151,6 @@ def render_document(
     if fmt == "pdf":
         from engine.present.pdf import html_to_pdf
 
-        return html_to_pdf(text)
+        source = Path(contract.file).read_bytes() if pdfa and contract.file else None
+        return html_to_pdf(text, pdfa=pdfa, source=source)
     return text

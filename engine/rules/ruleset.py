@@ -33,6 +33,7 @@ FILE_KINDS = {
     "prices.yaml": "prices",
     "decisions.yaml": "decisions",
     "evaluation.yaml": "evaluation",
+    "company.yaml": "company",
 }
 NO_SLA_TIER = "geen-sla"
 CUSTOM_TIER = "maatwerk"
@@ -81,6 +82,11 @@ class RuleSet:
     @property
     def prices(self) -> dict[str, Any]:
         return self.single("prices")
+
+    @property
+    def company(self) -> dict[str, Any]:
+        """The provider as customer documents name it (rules/company.yaml)."""
+        return self.single("company")
 
     @property
     def priorities(self) -> dict[str, Any]:

@@ -35,6 +35,7 @@ KINDS = (
     "prices",
     "decisions",
     "evaluation",
+    "company",
     "incident",
     "ledger",
     "maintenance",

@@ -473,3 +473,28 @@ def test_json_schema_keeps_time_fields_as_text() -> None:
         [pa.field("first_responded_at", pa.string()), pa.field("resolved_at", pa.string())]
     )
     assert "priority" not in schema.names  # left to inference
+
+
+def test_a_quoted_cell_over_two_lines_keeps_the_lines_of_the_rows_after_it(tmp_path: Path) -> None:
+    path = write_excel(
+        tmp_path,
+        'M-1;K-1;P2 - Hoog;23-11-2026 16:00;;;;;;;;"twee\nregels"',
+        "M-2;K-1;Spoed;23-11-2026 16:00;;;;;;;;",
+        header="Melding;Klantnummer;Prioriteit;Aangemeld;Eerste reactie;Afgemeld;"
+        "Wacht vanaf;Wacht tot;Minuten;Soort werk;Op locatie;Omschrijving",
+    )
+    converted, _ = convert("servicedesk-excel", path)
+    assert converted.lines.to_pylist() == [2]
+    assert [r.line for r in converted.rejected] == [4]
+
+
+def test_a_record_with_too_many_cells_is_rejected_and_the_rest_read(tmp_path: Path) -> None:
+    path = write_excel(
+        tmp_path,
+        "M-1;K-1;P2 - Hoog;23-11-2026 16:00;;;;;;;;extra",
+        "M-2;K-1;P2 - Hoog;23-11-2026 16:00;;;;;;;",
+    )
+    converted, _ = convert("servicedesk-excel", path)
+    assert converted.lines.to_pylist() == [3]
+    (rejection,) = converted.rejected
+    assert str(rejection.problems[0]) == f"{path}:2: 12 cells where the header has 11"

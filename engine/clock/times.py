@@ -3,11 +3,12 @@
 Input is ISO 8601 with a date and a time to the minute or second, as people and helpdesk tools
 write it: `2026-11-23T16:00`, `2026-11-23 16:00`, `2026-11-23T15:00Z`,
 `2026-11-23T16:00+01:00`, `2021-02-11T06:32:36.303+0000` (TOPdesk), `2026-11-23 16:00:00 +0100`.
-Fractional seconds are kept (to the microsecond); an offset may be `Z`, `+HH:MM`, `+HHMM` or
-`+HH`, with or without one space before it. A time with an offset is taken as given.
-A time without one is local time in the zone (Europe/Amsterdam by default). A local time that
-does not exist (the spring-forward gap) is refused; one that happens twice (the autumn
-fall-back) is refused too, unless the caller says which of the two is meant
+Fractional seconds are read and cut to the whole second, as the engine counts service time
+in seconds (a TOPdesk `.303` would otherwise show as `59m59s`); an offset may be `Z`,
+`+HH:MM`, `+HHMM` or `+HH`, with or without one space before it. A time with an offset is
+taken as given. A time without one is local time in the zone (Europe/Amsterdam by default).
+A local time that does not exist (the spring-forward gap) is refused; one that happens twice
+(the autumn fall-back) is refused too, unless the caller says which of the two is meant
 (`ambiguous="earlier"` or `"later"`), because guessing would move a deadline by an hour.
 """
 
@@ -54,10 +55,8 @@ def parse_time(
 
 def _normal_form(match: re.Match[str]) -> str:
     """The matched text in the one form `datetime.fromisoformat` reads on every Python:
-    `T`, at most six fraction digits (more are cut, not rounded), offset as `+HH:MM`."""
+    `T`, no fraction (cut, not rounded), offset as `+HH:MM`."""
     out = f"{match['day']}T{match['clock']}"
-    if match["fraction"]:
-        out += "." + match["fraction"][:6].ljust(6, "0")
     offset = match["zone"]
     if offset in ("Z", "z"):
         out += "+00:00"

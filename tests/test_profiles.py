@@ -498,3 +498,14 @@ def test_a_record_with_too_many_cells_is_rejected_and_the_rest_read(tmp_path: Pa
     assert converted.lines.to_pylist() == [3]
     (rejection,) = converted.rejected
     assert str(rejection.problems[0]) == f"{path}:2: 12 cells where the header has 11"
+
+
+def test_a_mapped_column_twice_in_the_header_is_refused(tmp_path: Path) -> None:
+    path = write_excel(
+        tmp_path,
+        "M-1;K-1;P2 - Hoog;23-11-2026 16:00;;;;;;;;x",
+        header="Melding;Klantnummer;Prioriteit;Aangemeld;Eerste reactie;Afgemeld;"
+        "Wacht vanaf;Wacht tot;Minuten;Soort werk;Op locatie;Prioriteit",
+    )
+    with pytest.raises(InputError, match="the export has two columns 'Prioriteit'"):
+        convert("servicedesk-excel", path)

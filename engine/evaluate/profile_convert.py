@@ -84,6 +84,14 @@ class ProfileConverter:
         missing one and its profile key (the whole file would be rejected row by row)."""
         problems = []
         for field, source in self.profile.columns.items():
+            if list(names).count(source) > 1:
+                problems.append(
+                    Problem(
+                        f"the export has two columns {source!r}, which profile "
+                        f"{self.profile.id} maps to {field}; rename one in the export",
+                        Location(self.file, 1),
+                    )
+                )
             if source not in names:
                 problems.append(
                     Problem(

@@ -15,10 +15,9 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from engine.errors import Location, Problem, ValidationError
+from engine.errors import Location, Problem, ValidationError, did_you_mean
 from engine.evaluate.profiles import CONTRACT, Converted, Rejection
 from engine.rules.yaml_loader import Document
-from engine.suggest import did_you_mean
 
 
 @dataclass(frozen=True)

@@ -13,7 +13,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from engine.clock.times import DEFAULT_ZONE, Ambiguous
-from engine.errors import InputError, Location, Problem
+from engine.errors import InputError, Location, Problem, did_you_mean
 from engine.evaluate.profile_times import (
     IN_GAP,
     REPEATED,
@@ -24,7 +24,6 @@ from engine.evaluate.profile_times import (
     write_times,
 )
 from engine.evaluate.rows import COLUMNS, TIME_COLUMNS, RowError
-from engine.suggest import did_you_mean
 
 if TYPE_CHECKING:
     from engine.evaluate.profiles import Profile

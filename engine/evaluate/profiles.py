@@ -36,7 +36,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import pyarrow as pa
 
 from engine.clock.times import DEFAULT_ZONE
-from engine.errors import Problem, ReferenceNotFound, ValidationError
+from engine.errors import Problem, ReferenceNotFound, ValidationError, did_you_mean
 from engine.evaluate.profile_convert import (
     CONTRACT,
     OUTPUT_COLUMNS,
@@ -48,7 +48,6 @@ from engine.evaluate.profile_times import DIRECTIVES, ISO, pattern_regex
 from engine.paths import display_path
 from engine.rules.schemas import check
 from engine.rules.yaml_loader import Document, load_yaml
-from engine.suggest import did_you_mean
 
 __all__ = [
     "CONTRACT",

@@ -31,7 +31,7 @@ from engine.present.pdf import html_to_pdf
 from engine.present.prepaid_report import format_ledger_text, ledger_json
 from engine.present.quote_report import format_quote_text, quote_json
 from engine.pricing.prepaid import evaluate_ledger, ledger_contract, load_ledger
-from engine.pricing.quote import WORK_KINDS, Work, quote
+from engine.pricing.quote import MAX_MINUTES, WORK_KINDS, Work, quote
 from engine.rules import problems as reporting
 from engine.rules.ruleset import RuleSet, load_rules
 from engine.rules.schemas import KINDS, schema_files
@@ -536,7 +536,7 @@ def new_command(
 )
 @click.option("--priority", type=click.IntRange(1, 4), help="PRIO 1 (urgent) to 4.")
 @click.option("--start", type=TimeType(), help="When the call started; decides the hours.")
-@click.option("--minutes", type=click.IntRange(min=0), help="Minutes worked on the call.")
+@click.option("--minutes", type=click.IntRange(0, MAX_MINUTES), help="Minutes worked on the call.")
 @click.option(
     "--work",
     "kind",
@@ -544,7 +544,9 @@ def new_command(
     help="incident (default), config-change or outside-sla (ad hoc).",
 )
 @click.option("--on-site", is_flag=True, help="An engineer came on site.")
-@click.option("--travel-minutes", type=click.IntRange(min=0), help="Travel time of the visit.")
+@click.option(
+    "--travel-minutes", type=click.IntRange(0, MAX_MINUTES), help="Travel time of the visit."
+)
 @click.option(
     "--cause",
     "causes",

@@ -20,6 +20,8 @@ _FORM = re.compile(
     r"^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?([Zz]|[+-]\d{2}:\d{2})?$"
 )
 _EXAMPLE = "write e.g. 2026-11-23T16:00, 2026-11-23T15:00Z or 2026-11-23T16:00+01:00"
+FIRST_YEAR, LAST_YEAR = 1900, 2999
+"""The years a time may fall in: the clock's calendars and the contract terms count these."""
 
 
 def parse_time(text: str, zone: ZoneInfo | None = None) -> datetime:
@@ -32,6 +34,11 @@ def parse_time(text: str, zone: ZoneInfo | None = None) -> datetime:
         value = datetime.fromisoformat(cleaned.upper().replace(" ", "T"))
     except ValueError:
         raise InputError.at(f"{text!r} is not a valid date and time; {_EXAMPLE}") from None
+    if not FIRST_YEAR <= value.year <= LAST_YEAR:
+        raise InputError.at(
+            f"{text!r} is in the year {value.year}; times are counted in the years "
+            f"{FIRST_YEAR}–{LAST_YEAR}"
+        )
     if value.tzinfo is not None:
         return value
     return _localize(value, zone, cleaned)

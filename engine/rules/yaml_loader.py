@@ -310,6 +310,8 @@ class _Builder:
             return None
         if _CORE_BOOL.match(text):
             return text.lower() == "true"
+        if _DATE_ONLY.match(text):
+            return text  # before the octal check: 0001-01-01 is a (bad) date, the schema says so
         if _LEADING_ZERO.match(text):
             raise self.fail(
                 node,
@@ -330,8 +332,6 @@ class _Builder:
             if not math.isfinite(value) or len(text) > 3 * MAX_DIGITS:
                 raise self.fail(node, path, f"{text[:20]!r}… is not a number this file can hold")
             return value
-        if _DATE_ONLY.match(text):
-            return text
         message = self._ambiguity(node)
         if message:
             raise self.fail(node, path, message)

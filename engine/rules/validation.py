@@ -69,6 +69,8 @@ def declared_kind(path: Path) -> str:
     """The kind a file declares with its editor schema line, e.g.
     `# yaml-language-server: $schema=../schemas/incident.schema.json`; a contract otherwise."""
     try:
+        if not path.is_file():  # a pipe would block the read below; the loader says why
+            return "contract"
         with path.open("rb") as stream:
             first = stream.readline(300).decode("utf-8", errors="replace")
     except OSError:

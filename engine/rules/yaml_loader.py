@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import math
 import re
+import stat
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -95,6 +96,10 @@ def load_yaml(path: Path, display_name: str | None = None) -> Document:
     """Read and parse `path`; every refusal is a YamlError at file:line:col."""
     name = display_name or str(path)
     try:
+        if not stat.S_ISREG(path.stat().st_mode):  # a FIFO would block, /dev/null reads empty
+            raise YamlError.at(
+                "not a regular file (a device, pipe or socket); give a .yaml file", file=name
+            )
         raw = path.read_bytes()
     except OSError as error:
         raise YamlError.at(f"cannot read the file: {error.strerror}", file=name) from None
@@ -362,7 +367,7 @@ class _Builder:
 
 def iter_yaml_files(root: Path) -> Iterator[Path]:
     """The .yaml and .yml files under `root` (or `root` itself), in a stable order."""
-    if root.is_file():
+    if not root.is_dir():  # a file, or something that is not one: load_yaml says which
         yield root
         return
     yield from sorted(p for p in root.rglob("*") if p.suffix in (".yaml", ".yml") and p.is_file())

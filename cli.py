@@ -444,9 +444,16 @@ def _asker(no_input: bool) -> contract_builder.Ask:
             except SlaError as error:
                 raise click.BadParameter(error.problems[0].message) from None
 
-        answer: str = click.prompt(
-            question, default=default, value_proc=convert, show_default=bool(default)
-        )
+        try:
+            answer: str = click.prompt(
+                question, default=default, value_proc=convert, show_default=bool(default)
+            )
+        except click.Abort:  # end of input (Ctrl-D, empty stdin) or Ctrl-C: nothing is written
+            click.echo(err=True)
+            raise click.UsageError(
+                f"no answer to {question!r} (the input ended); nothing was written. "
+                f"Give it as {option}, or answer the prompts"
+            ) from None
         return answer
 
     return ask
@@ -741,6 +748,12 @@ def render_command(
         raise click.UsageError("--notice FILE goes with --doc maintenance, and only with it")
     if output_format == "pdf" and output is None:
         raise click.UsageError("--format pdf needs -o FILE")
+    suffixes = {".pdf": "pdf", ".html": "html", ".htm": "html", ".md": "md"}
+    if output is not None and suffixes.get(output.suffix.lower(), output_format) != output_format:
+        raise click.UsageError(
+            f"-o {output.name} is a {suffixes[output.suffix.lower()]} file name but --format is "
+            f"{output_format}; make them agree"
+        )
     rules = rules_of(context)
     contract = resolve_target(rules, target, addons)
     day = issued.date() if issued else None

@@ -202,9 +202,7 @@ def test_quote_incident_in_year_9999_is_refused_at_its_file(
 
 
 @pytest.mark.parametrize("option", ["--minutes", "--travel-minutes"])
-def test_huge_minutes_on_the_command_line_are_a_usage_error(
-    runner: CliRunner, option: str
-) -> None:
+def test_huge_minutes_on_the_command_line_are_a_usage_error(runner: CliRunner, option: str) -> None:
     args = ["quote", "advanced", "--priority", "1", "--start", "2026-11-23T10:00"]
     args += ["--minutes", "10", "--on-site"] if option == "--travel-minutes" else []
     result = runner.invoke(main, [*args, option, "9" * 29])
@@ -297,3 +295,65 @@ def test_validate_of_a_fifo_is_refused_without_blocking(runner: CliRunner, tmp_p
 def test_a_date_of_year_0001_is_a_date_error_not_an_octal_number() -> None:
     document = parse_yaml(b"start: 0001-01-01\n", "c.yaml")
     assert document.data == {"start": "0001-01-01"}
+
+
+# Prompts, notices and output names.
+
+
+def test_new_at_a_prompt_with_empty_stdin_is_a_usage_error_not_an_internal_error(
+    runner: CliRunner, tmp_path: Path
+) -> None:
+    result = runner.invoke(main, ["new", "-o", str(tmp_path / "x.yaml")], input="")
+    no_internal_error(result.output)
+    assert result.exit_code == 2
+    assert "the input ended" in result.output and "--customer" in result.output
+    assert not (tmp_path / "x.yaml").exists()
+
+
+def test_new_at_a_prompt_with_ctrl_c_is_a_usage_error_not_an_internal_error(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import click
+
+    from cli import _asker
+
+    def interrupted(prompt: str) -> str:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(click.termui, "visible_prompt_func", interrupted)
+    ask = _asker(no_input=False)
+    with pytest.raises(click.UsageError, match="the input ended"):
+        ask("--customer", "Customer (legal name)", check=str.strip)
+
+
+NOTICE = Path("examples/maintenance/bakkerij-server-update.yaml").read_text(encoding="utf-8")
+
+
+def test_a_maintenance_notice_issued_after_its_window_is_refused(
+    runner: CliRunner, tmp_path: Path
+) -> None:
+    assert "issued: 2026-11-16" in NOTICE
+    path = write(tmp_path, "n.yaml", NOTICE.replace("issued: 2026-11-16", "issued: 2026-11-25"))
+    result = runner.invoke(main, ["validate", str(path)])
+    assert result.exit_code == 1
+    assert "issued: issued 2026-11-25, after the window starts (2026-11-23)" in result.output
+
+
+def test_render_md_to_a_pdf_file_name_is_a_usage_error(runner: CliRunner, tmp_path: Path) -> None:
+    out = tmp_path / "x.pdf"
+    result = runner.invoke(
+        main,
+        [
+            "render",
+            "contracts/bakkerij-de-vries.yaml",
+            "--doc",
+            "annex",
+            "--format",
+            "md",
+            "-o",
+            str(out),
+        ],
+    )
+    assert result.exit_code == 2
+    assert "x.pdf is a pdf file name but --format is md" in result.output
+    assert not out.exists()

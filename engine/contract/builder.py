@@ -26,6 +26,7 @@ from functools import partial
 from pathlib import Path
 from typing import Any, Protocol
 
+from engine.contract.consistency import missing_service
 from engine.contract.deviations import deviation_problems, deviations, format_value
 from engine.contract.merge import PLACEHOLDER, Layer, effective_for_contract, lay, placeholders
 from engine.errors import InputError, SlaError, ValidationError
@@ -120,12 +121,16 @@ def settable_paths(rules: RuleSet) -> list[str]:
 
 def open_values(rules: RuleSet, tier: str, base: str | None, addons: tuple[str, ...]) -> list[str]:
     """The by_agreement paths of tier + base + add-ons: what overrides must fill in."""
+    return placeholders(_laid(rules, tier, base, addons))
+
+
+def _laid(rules: RuleSet, tier: str, base: str | None, addons: tuple[str, ...]) -> dict[str, Any]:
     layers = [Layer(f"tier:{tier}", rules.tiers[tier])]
     if base:
         layers.append(Layer(f"base:{base}", rules.tiers[base]))
     layers += [Layer(f"addon:{a}", rules.addons[a], ("sets",)) for a in addons]
     values, _ = lay(layers)
-    return placeholders(values)
+    return values
 
 
 def check_value(path: str, answer: str) -> str:
@@ -154,9 +159,15 @@ def gather(rules: RuleSet, given: Given, ask: Ask, today: date) -> Draft:
     base = _base(rules, tier, given, ask)
     addons = _addons(rules, tier, given, ask)
     overrides = _settings(rules, tier, given.settings)
-    for path in open_values(rules, tier, base, addons):
+    laid = _laid(rules, tier, base, addons)
+    for path in placeholders(laid):
         if path not in overrides:
             section = path.split(".")[0]
+            parts = path.split(".")
+            if section == "targets" and missing_service(laid, parts[1], parts[2]):
+                # D-13: no service behind this target, so it can only be not_applicable.
+                overrides[path] = "not_applicable"
+                continue
             overrides[path] = ask(
                 f"--set {path}=VALUE",
                 f"{path} ({_HINTS.get(section, 'a value')})",

@@ -15,7 +15,6 @@ from engine.rules.schemas import check
 from engine.rules.yaml_loader import Document, load_yaml
 from engine.suggest import did_you_mean
 
-
 CONTRACT_SUFFIXES = (".yaml", ".yml")
 
 

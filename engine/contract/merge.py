@@ -15,6 +15,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from engine.contract.consistency import target_problems
 from engine.errors import Location, Problem, ValidationError
 from engine.rules.ruleset import CUSTOM_TIER, NO_SLA_TIER, RuleSet
 from engine.rules.yaml_loader import Document, KeyPath, format_path
@@ -274,6 +275,10 @@ def effective_for_contract(
             )
         )
         raise ValidationError(problems)
+    if tier_id == CUSTOM_TIER:
+        problems.extend(target_problems(contract, values))
+        if problems:
+            raise ValidationError(problems)
     return EffectiveContract(
         tier=tier_id,
         values=values,

@@ -29,12 +29,11 @@ What the engine reads in that, sentence by sentence (each has a test named after
 
 from __future__ import annotations
 
+from calendar import monthrange
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
-
-from calendar import monthrange
 
 from engine.contract.merge import EffectiveContract
 from engine.errors import InputError

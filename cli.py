@@ -17,6 +17,7 @@ from engine.clock.times import DEFAULT_ZONE, parse_interval, parse_time
 from engine.contract import builder as contract_builder
 from engine.contract import diff as contract_diff
 from engine.contract import terms
+from engine.contract.coverage import covering_contract
 from engine.contract.load import resolve_target
 from engine.errors import Problem, SlaError
 from engine.incident.deadlines import Incident
@@ -293,10 +294,16 @@ def deadline_command(
         causes=causes,
         pauses=pauses,
     )
+    contract, outside = covering_contract(rules, contract, reported)  # D-11
     deadlines = deadlines_for(rules, contract, incident)
     if output_format == "json":
-        click.echo(json.dumps(deadlines_as_dict(deadlines), indent=2, ensure_ascii=False))
+        result = deadlines_as_dict(deadlines)
+        if outside is not None:
+            result["outside_term"] = {**outside.as_dict(), "note": outside.en}
+        click.echo(json.dumps(result, indent=2, ensure_ascii=False))
     else:
+        if outside is not None:
+            click.echo(outside.nl if lang == "nl" else outside.en)
         click.echo(format_deadlines_text(deadlines, lang))
 
 

@@ -129,3 +129,87 @@ def test_d13_new_fills_targets_without_a_service_with_not_applicable(
     assert runner.invoke(main, ["validate", str(out)]).exit_code == 0
     shown = json.loads(runner.invoke(main, ["show", str(out), "--format", "json"]).stdout)
     assert shown["targets"]["P1"]["first_response"] == "not_applicable"
+
+
+# D-11: a contract covers only its term.
+
+LATER = "customer: Later B.V.\ntier: advanced\nstart: 2027-03-01\nperiod_months: 12\n"
+
+
+def quote_json(
+    runner: CliRunner, target: str, start: str, minutes: str = "60"
+) -> dict[str, object]:
+    args = ["quote", target, "--priority", "1", "--start", start, "--minutes", minutes]
+    result = runner.invoke(main, [*args, "--format", "json"])
+    assert result.exit_code == 0, result.output
+    data: dict[str, object] = json.loads(result.stdout)
+    return data
+
+
+def test_d11_an_office_hours_call_months_before_the_start_is_not_free(
+    runner: CliRunner, tmp_path: Path
+) -> None:
+    # Before: Advanced covered it, € 0,00. Now it is a call without SLA, whose regular rate
+    # the shipped rules leave unset (§1.3.15): refused, and the first line says why.
+    path = write(tmp_path, "later.yaml", LATER)
+    args = ["quote", str(path), "--priority", "1", "--start", "2026-11-23T10:00"]
+    result = runner.invoke(main, [*args, "--minutes", "60"])
+    assert result.exit_code == 1
+    first = result.stderr.splitlines()[0]
+    assert "starts on 01-03-2027" in first and "D-11" in first
+    assert "regular_rate.hourly" in result.stderr
+
+
+def test_d11_an_evening_call_before_the_start_pays_the_no_sla_column(
+    runner: CliRunner, tmp_path: Path
+) -> None:
+    # §1.3.16, "Zonder SLA": start fee € 160 + 1 h x € 160 = € 320 (Advanced would be
+    # € 100 + € 90 = € 190 without the add-on).
+    path = write(tmp_path, "later.yaml", LATER)
+    data = quote_json(runner, str(path), "2026-11-23T19:00")
+    assert data["tier"] == "geen-sla"
+    assert data["total"] == "320.00"
+    assert any("D-11" in note for note in data["notes_en"])  # type: ignore[attr-defined]
+
+
+def test_d11_a_call_on_the_start_day_is_covered(runner: CliRunner, tmp_path: Path) -> None:
+    path = write(tmp_path, "later.yaml", LATER)
+    data = quote_json(runner, str(path), "2027-03-01T10:00")
+    assert (data["tier"], data["total"]) == ("advanced", "0.00")
+
+
+def test_d11_deadline_before_the_start_has_no_deadlines_and_says_so(
+    runner: CliRunner, tmp_path: Path
+) -> None:
+    path = write(tmp_path, "later.yaml", LATER)
+    args = ["deadline", str(path), "--priority", "1", "--reported", "2026-11-23T10:00"]
+    text = runner.invoke(main, args)
+    assert text.exit_code == 0, text.output
+    assert text.stdout.startswith("Het contract gaat pas in op 01-03-2027")
+    data = json.loads(runner.invoke(main, [*args, "--format", "json"]).stdout)
+    assert data["first_response"]["due"] is None and data["first_response"]["best_effort"]
+    assert data["outside_term"]["reason"] == "before_start"
+    assert data["outside_term"]["priced_as"] == "geen-sla"
+
+
+@pytest.mark.parametrize(
+    ("notice_given", "call", "tier"),
+    [
+        # Notice by 30-11-2026 ends the period on 31-12-2026 (D-10).
+        ("2026-11-15", "2026-12-31T19:00", "advanced"),
+        ("2026-11-15", "2027-01-05T19:00", "geen-sla"),
+        # Notice on 10-12-2026 is too late: the renewal runs to 31-12-2027.
+        ("2026-12-10", "2027-01-05T19:00", "advanced"),
+        ("2026-12-10", "2028-01-04T19:00", "geen-sla"),
+    ],
+)
+def test_d11_after_the_expiry_a_notice_reached_the_contract_covers_nothing(
+    runner: CliRunner, tmp_path: Path, notice_given: str, call: str, tier: str
+) -> None:
+    text = (
+        "customer: Opgezegd B.V.\ntier: advanced\nstart: 2026-01-01\nperiod_months: 12\n"
+        f"notice_given: {notice_given}\n"
+    )
+    path = write(tmp_path, "gone.yaml", text)
+    assert runner.invoke(main, ["validate", str(path)]).exit_code == 0
+    assert quote_json(runner, str(path), call)["tier"] == tier

@@ -79,6 +79,7 @@ class EffectiveContract:
     contact: dict[str, str] = field(default_factory=dict)
     acknowledged_deviations: tuple[dict[str, str], ...] = ()
     file: str | None = None
+    notice_given: str | None = None  # the date notice was given (D-11: the term then ends)
 
     @property
     def has_sla(self) -> bool:
@@ -291,6 +292,7 @@ def effective_for_contract(
         contact=dict(data.get("contact", {})),
         acknowledged_deviations=tuple(data.get("acknowledged_deviations", ())),
         file=contract.file,
+        notice_given=data.get("notice_given"),
     )
 
 

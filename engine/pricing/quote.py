@@ -16,6 +16,8 @@ Semantics, each with a test named after it:
 - Exceptions (rules/exceptions/, named as `causes`): `not_supported` refuses the quote;
   billing `outside_sla` bills the work at the rate outside SLA; best-effort targets become a
   note. Call costs stay due whatever the outcome (§2.4).
+- D-11: a call outside the contract's term (before its start, after a notice ended it) is
+  priced as without SLA, and a note says so (engine.contract.coverage).
 - A rate that is not set (the regular rate for customers without SLA) is a PricingError that
   says where to set it, never a guess. Amounts are exact Decimals; the total is rounded once.
 """
@@ -28,8 +30,9 @@ from datetime import datetime
 from decimal import Decimal
 
 from engine.clock.durations import parse_duration
+from engine.contract.coverage import OutsideTerm, covering_contract
 from engine.contract.merge import EffectiveContract
-from engine.errors import InputError, PricingError
+from engine.errors import InputError, PricingError, Problem
 from engine.incident.exceptions import AppliedException, matched_exceptions
 from engine.pricing.lines import Quote, QuoteLine
 from engine.pricing.rates import Rate, billing_unit, contract_rate, hours, round_up, setting_minutes
@@ -88,6 +91,18 @@ class Work:
 
 def quote(rules: RuleSet, contract: EffectiveContract, work: Work) -> Quote:
     """The priced line items of `work` under `contract` (see the module's semantics)."""
+    contract, outside = covering_contract(rules, contract, work.start)
+    if outside is None:
+        return _quote(rules, contract, work, None)
+    try:
+        return _quote(rules, contract, work, outside)
+    except PricingError as error:  # say first why the contract's own prices do not apply
+        raise PricingError([Problem(outside.en), *error.problems]) from None
+
+
+def _quote(
+    rules: RuleSet, contract: EffectiveContract, work: Work, outside: OutsideTerm | None
+) -> Quote:
     exceptions = matched_exceptions(rules, work.causes)
     for refused in (e for e in exceptions if e.coverage == "not_supported"):
         raise PricingError.at(
@@ -95,6 +110,8 @@ def quote(rules: RuleSet, contract: EffectiveContract, work: Work) -> Quote:
             f"all ({refused.source}): {refused.descriptions.get('en', '')} No quote is made."
         )
     case = _Case(rules, contract, work, exceptions)
+    if outside is not None:
+        case.note(outside.nl, outside.en)
     window = service_window(rules, contract, work.start)
     facts = {
         "window": window.kind,
@@ -105,6 +122,8 @@ def quote(rules: RuleSet, contract: EffectiveContract, work: Work) -> Quote:
     }
     if contract.addons:
         facts["addons"] = ", ".join(contract.addons)
+    if outside is not None:
+        facts["term"] = f"{outside.reason} {outside.boundary.isoformat()} (D-11)"
     if window.kind == EVENING_WEEKEND:
         column = call_column(rules, contract, work.priority)
         facts["column"] = column.column

@@ -213,3 +213,42 @@ def test_d11_after_the_expiry_a_notice_reached_the_contract_covers_nothing(
     path = write(tmp_path, "gone.yaml", text)
     assert runner.invoke(main, ["validate", str(path)]).exit_code == 0
     assert quote_json(runner, str(path), call)["tier"] == tier
+
+
+# D-12: the configuration-change allowance in evening/weekend hours.
+
+
+@pytest.mark.parametrize(
+    ("tier", "minutes", "total"),
+    [
+        # Standaard: allowance 15 min. 40 min on Tuesday 19:00: € 100 start fee (§1.3.16,
+        # "SLA" column) + (40 - 15 = 25 -> 30 min) x € 95 = € 147,50. Before: the whole
+        # 45 min x € 95 + € 100 = € 171,25.
+        ("standaard", "40", "147.50"),
+        # Within the allowance only the start fee is due.
+        ("standaard", "15", "100.00"),
+        # Advanced: allowance 1 h; 40 min is covered, € 100 start fee (before: € 100 + 0,75 h
+        # x € 90 = € 167,50). 90 min: (90 - 60 = 30 min) x € 90 = € 45 + € 100.
+        ("advanced", "40", "100.00"),
+        ("advanced", "90", "145.00"),
+        # Enterprise: unlimited; only the start fee.
+        ("enterprise", "200", "100.00"),
+    ],
+)
+def test_d12_the_allowance_covers_an_evening_configuration_change_too(
+    runner: CliRunner, tier: str, minutes: str, total: str
+) -> None:
+    args = ["quote", tier, "--priority", "3", "--start", "2026-11-24T19:00"]
+    args += ["--minutes", minutes, "--work", "config-change", "--format", "json"]
+    result = runner.invoke(main, args)
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    assert data["total"] == total
+    assert data["lines"][0]["description_en"] == "Evening/weekend start fee"
+
+
+def test_d12_an_incident_in_the_evening_still_pays_every_minute(runner: CliRunner) -> None:
+    # Not a configuration change: € 100 + 0,75 h x € 95 = € 171,25.
+    args = ["quote", "standaard", "--priority", "3", "--start", "2026-11-24T19:00"]
+    result = runner.invoke(main, [*args, "--minutes", "40", "--format", "json"])
+    assert json.loads(result.stdout)["total"] == "171.25"

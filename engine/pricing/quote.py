@@ -12,7 +12,9 @@ Semantics, each with a test named after it:
   office hours.
 - Covered: an incident when incident management is included (and, on site, on-site support
   for the priority); a configuration change up to `config_change_allowance`, the rest billed
-  at the rate outside SLA (D-6). Ad-hoc work (`outside-sla`) is never covered.
+  at the rate outside SLA (D-6). In evening/weekend hours without the add-on's cover the
+  allowance still covers its part; the start fee is due and the evening hourly rate applies
+  to the rest (D-12). Ad-hoc work (`outside-sla`) is never covered.
 - Exceptions (rules/exceptions/, named as `causes`): `not_supported` refuses the quote;
   billing `outside_sla` bills the work at the rate outside SLA; best-effort targets become a
   note. Call costs stay due whatever the outcome (§2.4).
@@ -300,12 +302,12 @@ def _work_lines(case: _Case) -> None:
 
 def _config_change(case: _Case, rules: list[str], clauses: list[str]) -> None:
     """Included up to the allowance; the time beyond it billed as D-6 says."""
-    value = case.contract.values.get("config_change_allowance")
     origin = case.contract.origins.get("config_change_allowance")
     why = _join([*rules, f"{origin.layer if origin else 'contract'} config_change_allowance"], "; ")
     clause = _join([*clauses, (origin.clause if origin else None) or "§1.2.13"], ", ")
     minutes = case.work.minutes
-    if value == "unlimited":
+    value, allowance = _allowance(case)
+    if allowance is None:
         case.free(
             "Configuratiewijziging, inbegrepen in het SLA",
             "Configuration change, included in the SLA",
@@ -314,12 +316,6 @@ def _config_change(case: _Case, rules: list[str], clauses: list[str]) -> None:
             clause,
         )
         return
-    if not isinstance(value, str) or value == "by_agreement":
-        raise PricingError.at(
-            f"config_change_allowance is {value!r}; a maatwerk contract must fill it in "
-            "(e.g. 30m, or unlimited) before a configuration change can be quoted"
-        )
-    allowance = int(parse_duration(value).total_seconds()) // 60
     if allowance:
         case.free(
             f"Configuratiewijziging, inbegrepen tot {value}",
@@ -348,14 +344,66 @@ def _config_change(case: _Case, rules: list[str], clauses: list[str]) -> None:
 
 def _evening_hourly(case: _Case, column: CallColumn) -> None:
     """The hourly part of an evening/weekend call the add-on does not cover."""
+    minutes = case.work.minutes
+    if case.work.kind == CONFIG_CHANGE and not any(
+        e.billing == "outside_sla" for e in case.exceptions
+    ):
+        minutes = _evening_config_change(case)
+        if not minutes:
+            return
     case.bill(
         "Uurtarief avond-/weekendservice",
         "Evening/weekend hourly rate",
-        round_up(case.work.minutes, case.unit),
+        round_up(minutes, case.unit),
         hourly_rate(case.rules, case.contract, column),
         "",
         "§1.3.16",
     )
+
+
+def _evening_config_change(case: _Case) -> int:
+    """D-12: the allowance covers its part of an evening/weekend change too; the minutes
+    beyond it are returned, for the evening hourly rate. The start fee is already a line."""
+    rule = case.rules.setting("config_change_allowance_evening")
+    if rule != "allowance_then_evening_rate":
+        raise PricingError.at(
+            f"setting config_change_allowance_evening (D-12) is {rule!r}, which this engine "
+            "does not know how to price; set it to allowance_then_evening_rate in "
+            "rules/decisions.yaml"
+        )
+    value, allowance = _allowance(case)
+    minutes = case.work.minutes
+    origin = case.contract.origins.get("config_change_allowance")
+    why = f"{origin.layer if origin else 'contract'} config_change_allowance; D-12"
+    clause = _join([(origin.clause if origin else None) or "§1.2.13", "§1.3.16"], ", ")
+    covered = minutes if allowance is None else min(minutes, allowance)
+    if covered:
+        case.free(
+            "Configuratiewijziging, inbegrepen "
+            + ("in het SLA" if allowance is None else f"tot {value}")
+            + " (ook buiten kantooruren)",
+            "Configuration change, included "
+            + ("in the SLA" if allowance is None else f"up to {value}")
+            + " (also outside office hours)",
+            round_up(covered, case.unit),
+            why,
+            clause,
+        )
+    return minutes - covered
+
+
+def _allowance(case: _Case) -> tuple[str, int | None]:
+    """The contract's configuration-change allowance as written and in minutes (None: no
+    limit); a maatwerk placeholder is a PricingError."""
+    value = case.contract.values.get("config_change_allowance")
+    if value == "unlimited":
+        return value, None
+    if not isinstance(value, str) or value == "by_agreement":
+        raise PricingError.at(
+            f"config_change_allowance is {value!r}; a maatwerk contract must fill it in "
+            "(e.g. 30m, or unlimited) before a configuration change can be quoted"
+        )
+    return value, int(parse_duration(value).total_seconds()) // 60
 
 
 def _travel(case: _Case) -> None:

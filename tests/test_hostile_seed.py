@@ -252,3 +252,67 @@ def test_d12_an_incident_in_the_evening_still_pays_every_minute(runner: CliRunne
     args = ["quote", "standaard", "--priority", "3", "--start", "2026-11-24T19:00"]
     result = runner.invoke(main, [*args, "--minutes", "40", "--format", "json"])
     assert json.loads(result.stdout)["total"] == "171.25"
+
+
+# "Tenzij anders overeengekomen" (§1.2.5, §2.5): a contract can agree an exception away.
+
+VM = (
+    "customer: VM B.V.\ntier: advanced\nstart: 2026-01-01\nperiod_months: 12\n"
+    "waived_exceptions: [virtuele-host]\n"
+)
+
+
+def test_unless_agreed_a_contract_can_waive_the_virtual_host_exception(
+    runner: CliRunner, tmp_path: Path
+) -> None:
+    path = write(tmp_path, "vm.yaml", VM)
+    assert runner.invoke(main, ["validate", str(path)]).exit_code == 0
+    args = ["--priority", "2", "--start", "2026-11-23T10:00", "--minutes", "60"]
+    args += ["--cause", "virtuele-host", "--format", "json"]
+    # Advanced, office hours, 1 h: covered by incident management, € 0; the tier without the
+    # waiver bills the host at the rate outside SLA, 1 h x € 90.
+    waived = json.loads(runner.invoke(main, ["quote", str(path), *args]).stdout)
+    plain = json.loads(runner.invoke(main, ["quote", "advanced", *args]).stdout)
+    assert (waived["total"], plain["total"]) == ("0.00", "90.00")
+    assert any("agreed otherwise in this contract" in n for n in waived["notes_en"])
+
+
+def test_unless_agreed_a_waived_exception_keeps_the_deadlines_binding(
+    runner: CliRunner, tmp_path: Path
+) -> None:
+    path = write(tmp_path, "vm.yaml", VM)
+    args = ["--priority", "2", "--reported", "2026-11-23T10:00", "--cause", "virtuele-host"]
+    waived = json.loads(
+        runner.invoke(main, ["deadline", str(path), *args, "--format", "json"]).stdout
+    )
+    plain = json.loads(
+        runner.invoke(main, ["deadline", "advanced", *args, "--format", "json"]).stdout
+    )
+    # Advanced PRIO 2: 8 h from Monday 10:00 is Tuesday 10:00 (7 h + 1 h).
+    assert waived["first_response"]["due"] == "2026-11-24T10:00:00+01:00"
+    assert waived["first_response"]["waived_by"] == []
+    assert plain["first_response"]["due"] is None  # best effort under the clause
+
+
+@pytest.mark.parametrize(
+    ("waived", "message"),
+    [
+        ("[misbruik]", "exception 'misbruik' (§2.7) cannot be agreed away"),
+        ("[virtuele-hots]", "did you mean 'virtuele-host'?"),
+    ],
+)
+def test_unless_agreed_only_the_clauses_the_seed_lets_be_agreed_away(
+    runner: CliRunner, tmp_path: Path, waived: str, message: str
+) -> None:
+    path = write(tmp_path, "vm.yaml", VM.replace("[virtuele-host]", waived))
+    result = runner.invoke(main, ["validate", str(path)])
+    assert result.exit_code == 1
+    assert f"{path}:5:21: waived_exceptions[0]: " in result.stdout
+    assert message in result.stdout
+
+
+def test_unless_agreed_diff_shows_a_waiver(runner: CliRunner, tmp_path: Path) -> None:
+    old = write(tmp_path, "old.yaml", VM.replace("waived_exceptions: [virtuele-host]\n", ""))
+    new = write(tmp_path, "new.yaml", VM)
+    result = runner.invoke(main, ["diff", str(old), str(new)])
+    assert "waived_exceptions: [] -> [virtuele-host]" in result.stdout

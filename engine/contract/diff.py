@@ -40,6 +40,7 @@ HEADER = (
     "addons",
     "start",
     "period_months",
+    "waived_exceptions",
 )
 FORMATS = ("text", "json", "md")
 _GIT_TIMEOUT = 30
@@ -167,7 +168,7 @@ def _effect(path: str, old: Any, new: Any) -> str | None:
 
 def _header(contract: EffectiveContract, key: str) -> Any:
     value = getattr(contract, key)
-    return list(value) if key == "addons" else value
+    return list(value) if key in ("addons", "waived_exceptions") else value
 
 
 def _acknowledgements(side: Side) -> dict[str, tuple[str, Origin | None]]:

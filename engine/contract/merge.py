@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from engine.contract.consistency import target_problems
+from engine.contract.waivers import waiver_problems
 from engine.errors import Location, Problem, ValidationError
 from engine.rules.ruleset import CUSTOM_TIER, NO_SLA_TIER, RuleSet
 from engine.rules.yaml_loader import Document, KeyPath, format_path
@@ -80,6 +81,7 @@ class EffectiveContract:
     acknowledged_deviations: tuple[dict[str, str], ...] = ()
     file: str | None = None
     notice_given: str | None = None  # the date notice was given (D-11: the term then ends)
+    waived_exceptions: tuple[str, ...] = ()  # exception clauses agreed away (§1.2.5, §2.5)
 
     @property
     def has_sla(self) -> bool:
@@ -94,6 +96,8 @@ class EffectiveContract:
         if self.start is not None:
             header["start"] = self.start
             header["period_months"] = self.period_months
+        if self.waived_exceptions:
+            header["waived_exceptions"] = list(self.waived_exceptions)
         return {**header, **self.values}
 
 
@@ -263,6 +267,7 @@ def effective_for_contract(
         else:
             layers.append(Layer("overrides", contract, ("overrides",), shared=False))
             problems.extend(_calendar_problems(rules, contract))
+    problems.extend(waiver_problems(rules, contract))
     if problems:
         raise ValidationError(problems)
     values, origins = lay(layers)
@@ -293,6 +298,7 @@ def effective_for_contract(
         acknowledged_deviations=tuple(data.get("acknowledged_deviations", ())),
         file=contract.file,
         notice_given=data.get("notice_given"),
+        waived_exceptions=tuple(data.get("waived_exceptions", ())),
     )
 
 

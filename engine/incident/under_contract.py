@@ -4,6 +4,7 @@ exception clauses and decisions filled in: the one call the CLI and batch evalua
 from __future__ import annotations
 
 from engine.contract.merge import EffectiveContract
+from engine.contract.waivers import exception_rules_for
 from engine.incident.deadlines import Deadlines, Incident, incident_deadlines
 from engine.rules.ruleset import RuleSet
 
@@ -13,6 +14,6 @@ def deadlines_for(rules: RuleSet, contract: EffectiveContract, incident: Inciden
         contract.values,
         incident,
         calendars=rules.calendar_rules(),
-        exceptions=rules.exception_rules(),
+        exceptions=exception_rules_for(rules, contract),
         settings=rules.settings(),
     )

@@ -105,7 +105,7 @@ def quote(rules: RuleSet, contract: EffectiveContract, work: Work) -> Quote:
 def _quote(
     rules: RuleSet, contract: EffectiveContract, work: Work, outside: OutsideTerm | None
 ) -> Quote:
-    exceptions = matched_exceptions(rules, work.causes)
+    exceptions = matched_exceptions(rules, work.causes, contract.waived_exceptions)
     for refused in (e for e in exceptions if e.coverage == "not_supported"):
         raise PricingError.at(
             f"cause {refused.id!r} ({refused.names.get('en', refused.id)}) is not supported at "
@@ -162,6 +162,14 @@ def _quote(
         _work_lines(case)
     if work.on_site:
         _travel(case)
+    for waived in sorted(set(work.causes) & set(contract.waived_exceptions)):
+        rule = rules.exception_rules()[waived]
+        case.note(
+            f"{rule['name']['nl']} ({rule['source']}): in dit contract anders overeengekomen "
+            "(waived_exceptions); de uitzondering geldt niet.",
+            f"{rule['name']['en']} ({rule['source']}): agreed otherwise in this contract "
+            "(waived_exceptions); the exception does not apply.",
+        )
     for exc in exceptions:
         case.note(
             f"{exc.names.get('nl', exc.id)} ({exc.source}): {exc.descriptions.get('nl', '')}",

@@ -79,7 +79,7 @@ def _row_by_row(
     row at a time, written as CSV; its bytes, its rejections as text and its summary."""
     reader = RowReader(str(source), rules.exception_rules().keys())
     evaluator = Evaluator(rules, contract, moment)
-    builder = SummaryBuilder(int(rules.evaluation["breach_list_limit"]), moment)
+    builder = SummaryBuilder(rules.settings.breach_list_limit, moment)
     rejected: list[Problem] = []
     general_out = tmp_path / "general.csv"
     with general_out.open("w", encoding="utf-8", newline="") as stream:
@@ -467,9 +467,7 @@ def test_the_array_path_writes_what_the_general_path_writes_in_any_chunks(
     entries here, so they are emptied and refilled many times."""
     monkeypatch.setattr("engine.evaluate.export.CHUNK_ROWS", chunk)
     monkeypatch.setattr("engine.evaluate.vector._CACHE", 50)
-    setting = rules.single("evaluation")["settings"]["priority_change"]
-    monkeypatch.setitem(setting, "value", mode)
-    assert rules.evaluation["priority_change"] == mode
+    rules = rules.with_settings(priority_change=mode)
     source = tmp_path / "in.csv"
     source.write_text(_varied_rows(4000, seed=20261123), encoding="utf-8")
     contract = resolve_target(rules, target)

@@ -73,7 +73,7 @@ def covering_contract(
     outside = outside_term(contract, moment)
     if outside is None:
         return contract, None
-    without = effective_for_tier(rules, str(rules.setting("outside_term_coverage")))
+    without = effective_for_tier(rules, rules.settings.outside_term_coverage)
     return (
         replace(
             without,

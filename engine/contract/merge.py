@@ -23,6 +23,8 @@ from engine.rules.yaml_loader import Document, KeyPath, format_path
 from engine.suggest import did_you_mean
 
 PLACEHOLDER = "by_agreement"
+# The contract keys that tie it to its signed agreement, kept as given for the documents.
+AGREEMENT_KEYS = ("agreement_number", "annex_number", "version", "signatories")
 _SECTIONS = (
     "services",
     "targets",
@@ -82,6 +84,9 @@ class EffectiveContract:
     file: str | None = None
     notice_given: str | None = None  # the date notice was given (D-11: the term then ends)
     waived_exceptions: tuple[str, ...] = ()  # exception clauses agreed away (§1.2.5, §2.5)
+    # What ties the contract to its signed agreement (agreement_number, annex_number, version,
+    # signatories), as the customer documents show it.
+    agreement: dict[str, Any] = field(default_factory=dict)
 
     @property
     def has_sla(self) -> bool:
@@ -299,6 +304,7 @@ def effective_for_contract(
         file=contract.file,
         notice_given=data.get("notice_given"),
         waived_exceptions=tuple(data.get("waived_exceptions", ())),
+        agreement={key: data[key] for key in AGREEMENT_KEYS if key in data},
     )
 
 

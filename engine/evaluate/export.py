@@ -311,7 +311,7 @@ def evaluate_export(
     """
     reader = RowReader(name or str(source), rules.exception_rules().keys())
     evaluator = Evaluator(rules, contract, as_of)
-    builder = SummaryBuilder(int(rules.evaluation["breach_list_limit"]), as_of)
+    builder = SummaryBuilder(rules.settings.breach_list_limit, as_of)
     kind = output_format(output) if output is not None else None
     with paced_collection() as collect:
         if (

@@ -36,18 +36,15 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from decimal import Decimal
 from fractions import Fraction
 from typing import NamedTuple, TypeVar
 
 from engine.clock.business_time import Calendar, deadline_epoch, due_and_used, elapsed_epoch
 from engine.contract.merge import EffectiveContract
-from engine.errors import ValidationError
 from engine.evaluate.rows import Change
 from engine.incident.deadlines import (
     BEST_EFFORT,
     NOT_APPLICABLE,
-    RESOLUTION_BASES,
     Incident,
     PausedClock,
     calendar_for,
@@ -130,22 +127,10 @@ class Clocks:
     """Judges the clocks of incidents under one contract as of one moment."""
 
     def __init__(self, rules: RuleSet, contract: EffectiveContract, as_of: datetime) -> None:
-        evaluation = rules.evaluation
-        self.mode = str(evaluation["priority_change"])
-        if self.mode not in MODES:
-            raise ValidationError.at(
-                f"{self.mode!r} is not a priority_change; use {' or '.join(MODES)}",
-                file="rules/evaluation.yaml",
-                path="settings.priority_change.value",
-            )
-        self.share = Fraction(Decimal(str(evaluation["at_risk_share"])))
-        self.resolution_start = rules.setting("resolution_clock_start")
-        if self.resolution_start not in RESOLUTION_BASES:
-            raise ValidationError.at(
-                f"{self.resolution_start!r} is not a resolution clock start (D-4); use one of "
-                f"{', '.join(sorted(RESOLUTION_BASES))}",
-                path="settings.resolution_clock_start",
-            )
+        settings = rules.settings
+        self.mode: str = settings.priority_change
+        self.share = Fraction(settings.at_risk_share)
+        self.resolution_start: str = settings.resolution_clock_start
         self.as_of = as_of
         self._values = contract.values
         self._calendars = rules.calendar_rules()

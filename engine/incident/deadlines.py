@@ -21,7 +21,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from difflib import get_close_matches
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from engine.clock.business_time import (
     Calendar,
@@ -34,6 +34,10 @@ from engine.clock.business_time import (
 from engine.clock.calendars import build_calendar
 from engine.clock.durations import parse_duration
 from engine.errors import InputError, ReferenceNotFound, ValidationError
+from engine.rules.settings import Settings
+
+if TYPE_CHECKING:  # the type of Deadlines.outside_term only
+    from engine.contract.coverage import OutsideTerm
 
 NOT_APPLICABLE, BEST_EFFORT = "not_applicable", "best_effort"
 _Instant = TypeVar("_Instant", datetime, int)
@@ -106,6 +110,7 @@ class Deadlines:
     calendar: str
     ticket: str | None = None
     waivers: tuple[Waiver, ...] = ()
+    outside_term: OutsideTerm | None = None  # D-11: timed as without SLA, and why
 
 
 def incident_deadlines(
@@ -114,7 +119,7 @@ def incident_deadlines(
     *,
     calendars: Mapping[str, Mapping[str, Any]],
     exceptions: Mapping[str, Mapping[str, Any]],
-    settings: Mapping[str, Any],
+    settings: Settings,
 ) -> Deadlines:
     """Due times and outcomes of the three clocks of `incident` under `contract`."""
     calendar = calendar_for(contract, incident.priority, calendars)
@@ -224,15 +229,9 @@ def merge_pauses(
 
 
 def _resolution_start(
-    settings: Mapping[str, Any], incident: Incident, first: Target
+    settings: Settings, incident: Incident, first: Target
 ) -> tuple[datetime, str]:
-    rule = settings.get("resolution_clock_start")
-    if rule not in RESOLUTION_BASES:
-        raise ValidationError.at(
-            f"{rule!r} is not a resolution clock start (D-4); use one of "
-            f"{', '.join(sorted(RESOLUTION_BASES))}",
-            path="settings.resolution_clock_start",
-        )
+    rule = settings.resolution_clock_start
     if rule == "first_response" and incident.first_response is not None:
         return incident.first_response, "actual"
     if rule == "first_response" and first.due is not None:

@@ -149,10 +149,10 @@ def validate_command(context: click.Context, paths: tuple[Path, ...], output_for
         click.echo(output, nl=False)
     if report.ok:
         if output_format == "text":
-            click.echo(f"{report.files} files valid")
+            click.echo(report.summary())
         return
     if output_format == "text":
-        click.echo(f"{len(report.problems)} problems in {report.files} files", err=True)
+        click.echo(report.summary(), err=True)
     sys.exit(1)
 
 

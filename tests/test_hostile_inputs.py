@@ -357,3 +357,23 @@ def test_render_md_to_a_pdf_file_name_is_a_usage_error(runner: CliRunner, tmp_pa
     assert result.exit_code == 2
     assert "x.pdf is a pdf file name but --format is md" in result.output
     assert not out.exists()
+
+
+@pytest.mark.parametrize(
+    ("option", "value", "message"),
+    [
+        ("--start", "9999-01-01", "not in the years 1900–2999"),
+        ("--customer", "Bak\x1bkerij", "without control characters"),
+    ],
+)
+def test_new_refuses_a_year_9999_start_or_a_control_character_as_usage_errors(
+    runner: CliRunner, tmp_path: Path, option: str, value: str, message: str
+) -> None:
+    given = {"--customer": "X B.V.", "--start": "2026-01-01", option: value}
+    args = ["new", "--no-input", "--tier", "advanced", "--period-months", "12"]
+    for name, text in given.items():
+        args += [name, text]
+    result = runner.invoke(main, [*args, "-o", str(tmp_path / "n.yaml")])
+    no_internal_error(result.output)
+    assert result.exit_code == 2
+    assert message in result.output

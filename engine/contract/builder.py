@@ -29,6 +29,7 @@ from typing import Any, Protocol
 from engine.contract.consistency import missing_service
 from engine.contract.deviations import deviation_problems, deviations, format_value
 from engine.contract.merge import PLACEHOLDER, Layer, effective_for_contract, lay, placeholders
+from engine.contract.terms import EARLIEST, LATEST
 from engine.errors import InputError, SlaError, ValidationError
 from engine.output import write_atomic
 from engine.rules.ruleset import CUSTOM_TIER, NO_SLA_TIER, RuleSet
@@ -365,14 +366,19 @@ def _choice(choices: list[str], what: str, allow_empty: bool = False) -> Callabl
 def _text(answer: str) -> str:
     if not answer.strip():
         raise InputError.at("give a value; it cannot be empty")
+    if len(answer.strip()) > 200 or any(not c.isprintable() for c in answer.strip()):
+        raise InputError.at("give one line of at most 200 characters, without control characters")
     return answer.strip()
 
 
 def _date(answer: str) -> str:
     try:
-        return date.fromisoformat(answer.strip()).isoformat()
+        value = date.fromisoformat(answer.strip())
     except ValueError:
-        raise InputError.at(f"{answer!r} is not a date; write YYYY-MM-DD") from None
+        raise InputError.at(f"{answer[:40]!r} is not a date; write YYYY-MM-DD") from None
+    if not EARLIEST <= value <= LATEST:
+        raise InputError.at(f"{value.isoformat()} is not in the years 1900–2999; check the year")
+    return value.isoformat()
 
 
 def _months(answer: str) -> str:

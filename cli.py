@@ -150,10 +150,10 @@ def validate_command(context: click.Context, paths: tuple[Path, ...], output_for
         click.echo(output, nl=False)
     if report.ok:
         if output_format == "text":
-            click.echo(f"{report.files} files valid")
+            click.echo(report.summary())
         return
     if output_format == "text":
-        click.echo(f"{len(report.problems)} problems in {report.files} files", err=True)
+        click.echo(report.summary(), err=True)
     sys.exit(1)
 
 
@@ -429,9 +429,16 @@ def _asker(no_input: bool) -> Callable[..., str]:
             except engine.SlaError as error:
                 raise click.BadParameter(error.problems[0].message) from None
 
-        answer: str = click.prompt(
-            question, default=default, value_proc=convert, show_default=bool(default)
-        )
+        try:
+            answer: str = click.prompt(
+                question, default=default, value_proc=convert, show_default=bool(default)
+            )
+        except click.Abort:  # end of input (Ctrl-D, empty stdin) or Ctrl-C: nothing is written
+            click.echo(err=True)
+            raise click.UsageError(
+                f"no answer to {question!r} (the input ended); nothing was written. "
+                f"Give it as {option}, or answer the prompts"
+            ) from None
         return answer
 
     return ask
@@ -522,7 +529,9 @@ def new_command(
 )
 @click.option("--priority", type=click.IntRange(1, 4), help="PRIO 1 (urgent) to 4.")
 @click.option("--start", type=TimeType(), help="When the call started; decides the hours.")
-@click.option("--minutes", type=click.IntRange(min=0), help="Minutes worked on the call.")
+@click.option(
+    "--minutes", type=click.IntRange(0, engine.MAX_CALL_MINUTES), help="Minutes worked on the call."
+)
 @click.option(
     "--work",
     "kind",
@@ -530,7 +539,11 @@ def new_command(
     help="incident (default), config-change or outside-sla (ad hoc).",
 )
 @click.option("--on-site", is_flag=True, help="An engineer came on site.")
-@click.option("--travel-minutes", type=click.IntRange(min=0), help="Travel time of the visit.")
+@click.option(
+    "--travel-minutes",
+    type=click.IntRange(0, engine.MAX_CALL_MINUTES),
+    help="Travel time of the visit.",
+)
 @click.option(
     "--cause",
     "causes",
@@ -729,6 +742,12 @@ def render_command(
         raise click.UsageError("--notice FILE goes with --doc maintenance, and only with it")
     if output_format == "pdf" and output is None:
         raise click.UsageError("--format pdf needs -o FILE")
+    suffixes = {".pdf": "pdf", ".html": "html", ".htm": "html", ".md": "md"}
+    if output is not None and suffixes.get(output.suffix.lower(), output_format) != output_format:
+        raise click.UsageError(
+            f"-o {output.name} is a {suffixes[output.suffix.lower()]} file name but --format is "
+            f"{output_format}; make them agree"
+        )
     if pdfa and output_format != "pdf":
         raise click.UsageError("--pdfa goes with --format pdf")
     rules = rules_of(context)

@@ -123,7 +123,7 @@ def test_new_maatwerk_through_its_prompts(runner: CliRunner, tmp_path: Path) -> 
         "Acme B.V.",  # customer
         "maatwerk",  # tier
         "",  # base: none
-        "aws, monitoring",  # add-ons
+        "aws, monitoring, incident-management, support-op-locatie",  # add-ons (D-13)
         "1h",  # P1 first response
         "3 uur",  # P1 resolution: refused, asked again
         "3h",
@@ -148,7 +148,7 @@ def test_new_maatwerk_through_its_prompts(runner: CliRunner, tmp_path: Path) -> 
         f"{SCHEMA_LINE}\n"
         'customer: "Acme B.V."\n'
         "tier: maatwerk\n"
-        "addons: [aws, monitoring]\n"
+        "addons: [aws, monitoring, incident-management, support-op-locatie]\n"
         "start: 2026-01-31\n"
         "period_months: 12\n"
         "overrides:\n"
@@ -261,7 +261,11 @@ def test_new_without_prompts(runner: CliRunner, tmp_path: Path, rules: RuleSet) 
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (("--tier", "maatwerk"), "missing --set targets.P1.first_response=VALUE"),
+        (
+            ("--tier", "maatwerk", "--addon", "incident-management"),
+            "missing --set targets.P1.first_response=VALUE",
+        ),
+        (("--tier", "maatwerk"), "missing --set config_change_allowance=VALUE"),
         (("--tier", "advanced", "--customer", ""), "--customer"),
         (
             ("--tier", "maatwerk", "--base", "enterprise", "--set", "targets.P1.resolution=3h"),

@@ -129,6 +129,7 @@ def test_without_a_base_nothing_is_weakened_and_an_acknowledgement_is_stale(
 ) -> None:
     text = (
         "customer: Acme B.V.\ntier: maatwerk\nstart: 2026-01-01\nperiod_months: 12\n"
+        "addons: [incident-management]\n"  # D-13: targets need the service
         "overrides:\n"
         "  targets:\n"
         "    P1: {first_response: 8h, resolution: 16h, time_on_site: best_effort}\n"
@@ -141,7 +142,7 @@ def test_without_a_base_nothing_is_weakened_and_an_acknowledgement_is_stale(
     assert _validate(tmp_path, text) == []
     stale = text + "acknowledged_deviations:\n  - {path: targets.P1.resolution, reason: x}\n"
     assert _validate(tmp_path, stale) == [
-        "14:12 acknowledged_deviations[0].path: acknowledges targets.P1.resolution, but the "
+        "15:12 acknowledged_deviations[0].path: acknowledges targets.P1.resolution, but the "
         "contract has no base tier, so nothing is weakened; remove this acknowledgement"
     ]
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 from datetime import UTC, date, datetime
+from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
@@ -21,27 +22,50 @@ from engine.rules.ruleset import RuleSet
 D = date.fromisoformat
 
 
-# 1. Periods are counted from start, month ends kept, a missing day is the month's last.
+# 1. D-9: a period ends the day before day d of the n-th month after, or on the last day of a
+# month that has no day d; the next period starts the day after.
 
 
-def test_periods_are_reckoned_from_start_so_a_31_january_start_returns_to_month_ends() -> None:
+def test_d9_a_31_january_start_with_one_month_periods_ends_on_28_february() -> None:
     start = D("2026-01-31")
-    assert period(start, 1, 1) == Period(1, D("2026-01-31"), D("2026-02-27"))
-    assert period(start, 1, 2) == Period(2, D("2026-02-28"), D("2026-03-30"))
-    assert period(start, 1, 3) == Period(3, D("2026-03-31"), D("2026-04-29"))
-    assert period(start, 1, 4) == Period(4, D("2026-04-30"), D("2026-05-30"))
+    assert period(start, 1, 1) == Period(1, D("2026-01-31"), D("2026-02-28"))
+    assert period(start, 1, 2) == Period(2, D("2026-03-01"), D("2026-03-31"))
+    assert period(start, 1, 3) == Period(3, D("2026-04-01"), D("2026-04-30"))
+    assert period(start, 1, 4) == Period(4, D("2026-05-01"), D("2026-05-31"))
 
 
-def test_a_29_february_start_renews_on_28_february_and_on_29_february_in_leap_years() -> None:
-    start = D("2024-02-29")
-    assert period(start, 12, 1) == Period(1, D("2024-02-29"), D("2025-02-27"))
-    assert period(start, 12, 2) == Period(2, D("2025-02-28"), D("2026-02-27"))
-    assert period(start, 12, 5) == Period(5, D("2028-02-29"), D("2029-02-27"))
+def test_d9_a_29_february_start_with_twelve_month_periods_ends_on_28_february() -> None:
+    start = D("2028-02-29")
+    assert period(start, 12, 1) == Period(1, D("2028-02-29"), D("2029-02-28"))
+    assert period(start, 12, 2) == Period(2, D("2029-03-01"), D("2030-02-28"))
+    assert period(start, 12, 5) == Period(5, D("2032-03-01"), D("2033-02-28"))
 
 
-def test_a_31_january_start_with_a_month_period_in_a_leap_year() -> None:
+def test_d9_a_31_january_start_in_a_leap_year_ends_on_29_february() -> None:
     terms = terms_on(D("2024-01-31"), 1, D("2024-02-29"))
-    assert terms.current == Period(2, D("2024-02-29"), D("2024-03-30"))
+    assert terms.current == Period(1, D("2024-01-31"), D("2024-02-29"))
+    assert terms.renewal == Period(2, D("2024-03-01"), D("2024-03-31"))
+
+
+def test_d9_a_31_january_start_with_twelve_month_periods_keeps_the_31st() -> None:
+    # January always has a 31st: the period ends the day before, on 30 January.
+    assert period(D("2026-01-31"), 12, 1) == Period(1, D("2026-01-31"), D("2027-01-30"))
+    assert period(D("2026-01-31"), 12, 3) == Period(3, D("2028-01-31"), D("2029-01-30"))
+
+
+def test_d9_a_30_march_start_with_eleven_month_periods_meets_february_in_period_one() -> None:
+    # 30-03-2026 + 11 months is February 2027, which has no 30th: it ends 28-02-2027; then
+    # 01-03-2027 + 11 months ends the day before 01-02-2028, 31-01-2028.
+    assert period(D("2026-03-30"), 11, 1) == Period(1, D("2026-03-30"), D("2027-02-28"))
+    assert period(D("2026-03-30"), 11, 2) == Period(2, D("2027-03-01"), D("2028-01-31"))
+
+
+def test_d9_d10_the_spec_example_31_january_2026_notice_by_31_january() -> None:
+    terms = terms_on(D("2026-01-31"), 1, D("2026-01-31"))
+    assert terms.expiry == D("2026-02-28")
+    assert terms.renewal == Period(2, D("2026-03-01"), D("2026-03-31"))
+    assert terms.notice_deadline == D("2026-01-31")
+    assert terms.notice_possible
 
 
 # 2. The expiry date is the last day of the period.
@@ -85,6 +109,9 @@ def test_renewal_after_several_periods() -> None:
         ("2026-06-30", "2026-05-31"),
         ("2026-03-14", "2026-02-14"),
         ("2027-02-28", "2027-01-31"),
+        ("2026-02-28", "2026-01-31"),  # D-10's own example
+        ("2027-11-30", "2027-10-31"),  # D-10's own example
+        ("2026-03-30", "2026-02-27"),  # one month before 31 March is 28 February, minus a day
     ],
 )
 def test_the_last_day_for_notice_is_one_month_before_the_contract_ends(
@@ -222,3 +249,22 @@ def test_cli_term_bad_date_is_a_usage_error(runner: CliRunner) -> None:
     )
     assert result.exit_code == 2
     assert "--on" in result.stderr
+
+
+def test_d9_the_term_command_prints_28_february_for_a_31_january_start(
+    runner: CliRunner, tmp_path: Path
+) -> None:
+    contract = tmp_path / "maand.yaml"
+    contract.write_text(
+        "customer: Maand B.V.\ntier: standaard\nstart: 2026-01-31\nperiod_months: 1\n",
+        encoding="utf-8",
+    )
+    result = runner.invoke(main, ["term", str(contract), "--on", "2026-02-10", "--format", "json"])
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    assert data["expiry"] == "2026-02-28"
+    assert data["renewal"] == {"number": 2, "start": "2026-03-01", "end": "2026-03-31"}
+    assert data["notice_deadline"] == "2026-01-31"
+    assert data["notice_possible"] is False
+    # Notice on 10 February is too late for 28 February: it ends the renewal, on 31 March.
+    assert data["notice_ends_on"] == "2026-03-31"

@@ -12,8 +12,11 @@ from datetime import timedelta
 from engine.errors import InputError
 
 _DURATION = re.compile(r"^(?:(?P<h>\d+)h)?(?:(?P<m>\d+)m)?$")
+MAX_HOURS, MAX_MINUTES = 10_000, 999
+"""The largest duration parts: no service-time target is more than a few years of service
+hours, and counting further would only make a deadline computation run for minutes."""
 
-DURATION_PATTERN = r"^(?=\d)(\d+h)?(\d+m)?$"
+DURATION_PATTERN = r"^(?=\d)((?:10000|\d{1,4})h)?(\d{1,3}m)?$"
 """The same grammar as a JSON Schema pattern (the lookahead refuses the empty string)."""
 
 
@@ -22,8 +25,13 @@ def parse_duration(text: str) -> timedelta:
     match = _DURATION.match(text.strip()) if isinstance(text, str) else None
     if not match or not text.strip():
         raise InputError.at(f"{text!r} is not a duration; write e.g. 4h, 30m or 1h30m")
-    hours = int(match["h"] or 0)
-    minutes = int(match["m"] or 0)
+    hours_text, minutes_text = match["h"] or "0", match["m"] or "0"
+    if len(hours_text) > 5 or int(hours_text) > MAX_HOURS or len(minutes_text) > 3:
+        raise InputError.at(
+            f"{text[:40]!r} is longer than a duration may be: at most {MAX_HOURS}h and "
+            f"{MAX_MINUTES}m"
+        )
+    hours, minutes = int(hours_text), int(minutes_text)
     return timedelta(hours=hours, minutes=minutes)
 
 

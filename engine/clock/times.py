@@ -32,6 +32,8 @@ _FORM = re.compile(
     r" ?(?P<zone>[Zz]|[+-](?:[01]\d|2[0-3])(?::?[0-5]\d)?)?$"
 )
 _EXAMPLE = "write e.g. 2026-11-23T16:00, 2026-11-23T15:00Z or 2026-11-23T16:00+01:00"
+FIRST_YEAR, LAST_YEAR = 1900, 2999
+"""The years a time may fall in: the clock's calendars and the contract terms count these."""
 
 
 def parse_time(
@@ -48,6 +50,11 @@ def parse_time(
         value = datetime.fromisoformat(_normal_form(match))
     except ValueError:
         raise InputError.at(f"{text!r} is not a valid date and time; {_EXAMPLE}") from None
+    if not FIRST_YEAR <= value.year <= LAST_YEAR:
+        raise InputError.at(
+            f"{text!r} is in the year {value.year}; times are counted in the years "
+            f"{FIRST_YEAR}–{LAST_YEAR}"
+        )
     if value.tzinfo is not None:
         return value
     return _localize(value, zone, cleaned, ambiguous)

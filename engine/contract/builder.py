@@ -26,8 +26,10 @@ from functools import partial
 from pathlib import Path
 from typing import Any, Protocol
 
+from engine.contract.consistency import missing_service
 from engine.contract.deviations import deviation_problems, deviations, format_value
 from engine.contract.merge import PLACEHOLDER, Layer, effective_for_contract, lay, placeholders
+from engine.contract.terms import EARLIEST, LATEST
 from engine.errors import InputError, SlaError, ValidationError, did_you_mean
 from engine.output import write_atomic
 from engine.rules.ruleset import CUSTOM_TIER, NO_SLA_TIER, RuleSet
@@ -119,12 +121,16 @@ def settable_paths(rules: RuleSet) -> list[str]:
 
 def open_values(rules: RuleSet, tier: str, base: str | None, addons: tuple[str, ...]) -> list[str]:
     """The by_agreement paths of tier + base + add-ons: what overrides must fill in."""
+    return placeholders(_laid(rules, tier, base, addons))
+
+
+def _laid(rules: RuleSet, tier: str, base: str | None, addons: tuple[str, ...]) -> dict[str, Any]:
     layers = [Layer(f"tier:{tier}", rules.tiers[tier])]
     if base:
         layers.append(Layer(f"base:{base}", rules.tiers[base]))
     layers += [Layer(f"addon:{a}", rules.addons[a], ("sets",)) for a in addons]
     values, _ = lay(layers)
-    return placeholders(values)
+    return values
 
 
 def check_value(path: str, answer: str) -> str:
@@ -153,9 +159,15 @@ def gather(rules: RuleSet, given: Given, ask: Ask, today: date) -> Draft:
     base = _base(rules, tier, given, ask)
     addons = _addons(rules, tier, given, ask)
     overrides = _settings(rules, tier, given.settings)
-    for path in open_values(rules, tier, base, addons):
+    laid = _laid(rules, tier, base, addons)
+    for path in placeholders(laid):
         if path not in overrides:
             section = path.split(".")[0]
+            parts = path.split(".")
+            if section == "targets" and missing_service(laid, parts[1], parts[2]):
+                # D-13: no service behind this target, so it can only be not_applicable.
+                overrides[path] = "not_applicable"
+                continue
             overrides[path] = ask(
                 f"--set {path}=VALUE",
                 f"{path} ({_HINTS.get(section, 'a value')})",
@@ -353,14 +365,19 @@ def _choice(choices: list[str], what: str, allow_empty: bool = False) -> Callabl
 def _text(answer: str) -> str:
     if not answer.strip():
         raise InputError.at("give a value; it cannot be empty")
+    if len(answer.strip()) > 200 or any(not c.isprintable() for c in answer.strip()):
+        raise InputError.at("give one line of at most 200 characters, without control characters")
     return answer.strip()
 
 
 def _date(answer: str) -> str:
     try:
-        return date.fromisoformat(answer.strip()).isoformat()
+        value = date.fromisoformat(answer.strip())
     except ValueError:
-        raise InputError.at(f"{answer!r} is not a date; write YYYY-MM-DD") from None
+        raise InputError.at(f"{answer[:40]!r} is not a date; write YYYY-MM-DD") from None
+    if not EARLIEST <= value <= LATEST:
+        raise InputError.at(f"{value.isoformat()} is not in the years 1900–2999; check the year")
+    return value.isoformat()
 
 
 def _months(answer: str) -> str:

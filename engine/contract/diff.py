@@ -15,6 +15,7 @@ A side is a tier id, a contract file, or a contract file at an earlier git revis
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -29,6 +30,7 @@ from engine.contract.merge import EffectiveContract, Origin, effective_for_contr
 from engine.errors import InputError, ValidationError
 from engine.paths import display_path
 from engine.pricing.money import parse_money
+from engine.rules.problems import printable
 from engine.rules.ruleset import RuleSet
 from engine.rules.schemas import check
 from engine.rules.yaml_loader import Document, load_yaml, parse_yaml
@@ -40,6 +42,7 @@ HEADER = (
     "addons",
     "start",
     "period_months",
+    "waived_exceptions",
 )
 FORMATS = ("text", "json", "md")
 _GIT_TIMEOUT = 30
@@ -167,7 +170,7 @@ def _effect(path: str, old: Any, new: Any) -> str | None:
 
 def _header(contract: EffectiveContract, key: str) -> Any:
     value = getattr(contract, key)
-    return list(value) if key == "addons" else value
+    return list(value) if key in ("addons", "waived_exceptions") else value
 
 
 def _acknowledgements(side: Side) -> dict[str, tuple[str, Origin | None]]:
@@ -291,16 +294,40 @@ def diff_json(result: ContractDiff) -> str:
     return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
 
 
+# Markdown that customer text could otherwise start (a pull-request comment renders it): each
+# match is backslash-escaped. Brackets, '&', '_' and ':' only where they would take effect, so
+# ordinary values ('[aws]', 'Meijer & Partners', 'not_included') are written as they are.
+_MARKDOWN = re.compile(
+    r"""[\\`*~<>|]"""  # escapes, code, emphasis, strikethrough, HTML and autolinks, cells
+    r"""|!(?=\[)|\[(?=[^\]]*\][(\[:])|\](?=[(\[:])"""  # images and links
+    r"""|&(?=#?\w+;)"""  # character references
+    r"""|(?<![A-Za-z0-9])_|_(?![A-Za-z0-9])"""  # emphasis with underscores
+    r"""|(?<=\w):(?=//)|(?<=www)\.|@(?=\w)"""  # autolinked URLs and e-mail addresses
+)
+
+
 def _cell(text: str) -> str:
-    return text.replace("\\", "\\\\").replace("|", "\\|").replace("\n", " ")
+    """Customer text as a table cell: one line, control characters shown, Markdown escaped."""
+    one_line = printable(text.replace("\r\n", " ").replace("\n", " "))
+    return _MARKDOWN.sub(lambda m: "\\" + m.group(), one_line)
+
+
+def _code(text: str) -> str:
+    """Text as a code span: nothing inside is Markdown. The fence is longer than any run of
+    backticks in it; only '|' is escaped, as a table cell needs even inside code."""
+    one_line = printable(text.replace("\r\n", " ").replace("\n", " ")).replace("|", "\\|")
+    runs = [len(run) for run in re.findall(r"`+", one_line)]
+    fence = "`" * (max(runs, default=0) + 1)
+    padded = f" {one_line} " if one_line.startswith("`") or one_line.endswith("`") else one_line
+    return f"{fence}{padded}{fence}"
 
 
 def _origin_cell(origin: Origin | None) -> str:
-    return f"{_cell(origin.layer)} `{_cell(origin.where())}`" if origin else "-"
+    return f"{_cell(origin.layer)} {_code(origin.where())}" if origin else "-"
 
 
 def diff_markdown(result: ContractDiff) -> str:
-    title = f"`{_cell(result.old)}` → `{_cell(result.new)}`"
+    title = f"{_code(result.old)} → {_code(result.new)}"
     if not result.differs:
         return f"No differences between {title}.\n"
     count = len(result.changes)
@@ -314,7 +341,7 @@ def diff_markdown(result: ContractDiff) -> str:
     ]
     for c in result.changes:
         lines.append(
-            f"| `{_cell(c.path)}` | {_cell(format_value(c.old))} | {_cell(format_value(c.new))} "
+            f"| {_code(c.path)} | {_cell(format_value(c.old))} | {_cell(format_value(c.new))} "
             f"| {c.effect or ''} | {_origin_cell(c.old_origin)} | {_origin_cell(c.new_origin)} |"
         )
     return "\n".join(lines) + "\n"

@@ -14,6 +14,8 @@ from engine.rules.document import Document
 from engine.rules.ruleset import RuleSet
 from engine.rules.schemas import check
 
+CONTRACT_SUFFIXES = (".yaml", ".yml")
+
 
 def load_contract(path: Path, display_name: str | None = None) -> Document:
     """Read a contract file and check it against the contract schema."""
@@ -33,10 +35,14 @@ def resolve_target(rules: RuleSet, target: str, addons: tuple[str, ...] = ()) ->
     path = Path(target)
     if path.is_dir():
         raise ReferenceNotFound.at("is a folder; give a contract file or a tier id", file=target)
-    if path.suffix in (".yaml", ".yml") or path.exists():
+    if path.suffix in CONTRACT_SUFFIXES:
         if not path.is_file():
             raise ReferenceNotFound.at("no such contract file; check the path", file=target)
         return effective_for_contract(rules, load_contract(path, target), addons)
+    if path.exists():  # never read it: a key file or /etc/passwd must not reach a message
+        raise ReferenceNotFound.at(
+            "is not a contract file; a contract is a .yaml file (or give a tier id)", file=target
+        )
     raise ReferenceNotFound.at(
         f"{target!r} is neither a tier nor a contract file{did_you_mean(target, rules.tiers)}"
     )

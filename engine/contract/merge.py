@@ -15,6 +15,8 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from engine.contract.consistency import target_problems
+from engine.contract.waivers import waiver_problems
 from engine.errors import Location, Problem, ValidationError, did_you_mean
 from engine.rules.document import Document, KeyPath, format_path
 from engine.rules.ruleset import CUSTOM_TIER, NO_SLA_TIER, RuleSet
@@ -79,6 +81,8 @@ class EffectiveContract:
     contact: dict[str, str] = field(default_factory=dict)
     acknowledged_deviations: tuple[dict[str, str], ...] = ()
     file: str | None = None
+    notice_given: str | None = None  # the date notice was given (D-11: the term then ends)
+    waived_exceptions: tuple[str, ...] = ()  # exception clauses agreed away (§1.2.5, §2.5)
     # What ties the contract to its signed agreement (agreement_number, annex_number, version,
     # signatories), as the customer documents show it.
     agreement: dict[str, Any] = field(default_factory=dict)
@@ -96,6 +100,8 @@ class EffectiveContract:
         if self.start is not None:
             header["start"] = self.start
             header["period_months"] = self.period_months
+        if self.waived_exceptions:
+            header["waived_exceptions"] = list(self.waived_exceptions)
         return {**header, **self.values}
 
 
@@ -265,6 +271,7 @@ def effective_for_contract(
         else:
             layers.append(Layer("overrides", contract, ("overrides",), shared=False))
             problems.extend(_calendar_problems(rules, contract))
+    problems.extend(waiver_problems(rules, contract))
     if problems:
         raise ValidationError(problems)
     values, origins = lay(layers)
@@ -278,6 +285,10 @@ def effective_for_contract(
             )
         )
         raise ValidationError(problems)
+    if tier_id == CUSTOM_TIER:
+        problems.extend(target_problems(contract, values))
+        if problems:
+            raise ValidationError(problems)
     return EffectiveContract(
         tier=tier_id,
         values=values,
@@ -290,6 +301,8 @@ def effective_for_contract(
         contact=dict(data.get("contact", {})),
         acknowledged_deviations=tuple(data.get("acknowledged_deviations", ())),
         file=contract.file,
+        notice_given=data.get("notice_given"),
+        waived_exceptions=tuple(data.get("waived_exceptions", ())),
         agreement={key: data[key] for key in AGREEMENT_KEYS if key in data},
     )
 

@@ -4,42 +4,47 @@ The seed: "Het SLA is geldig voor de periode waarover is vooruitbetaald en wordt
 verlengd voor minimaal dezelfde periode. De opzegtermijn is 1 maand voor de expiratiedatum."
 What the engine reads in that, sentence by sentence (each has a test named after it):
 
-1. Periods are counted from the contract's `start`: period n (1, 2, …) starts on
-   `start + (n - 1) × period_months` months, always reckoned from `start` itself, so a
-   contract starting on 31 January keeps returning to the month's end (28 or 29 February,
-   31 March, 30 April …) instead of drifting to the 28th. A month that lacks the start's day
-   uses its last day (python-dateutil `relativedelta`): 29 February + 12 months is 28 February.
-2. The expiry date is the last day of a period, the day before the next period starts; the
-   contract is valid up to and including it. 1 January 2026 + 12 months expires on
-   31 December 2026.
+1. D-9 (`period_month_end`): a period of n months that starts on day d ends on the day before
+   day d of the n-th month after; when that month has no day d (31 January + 1 month,
+   29 February + 12 months) it ends on the last day of that month. Each period starts the day
+   after the one before ends, so 31-01-2026 + 1 month covers up to and including 28-02-2026
+   and the renewal runs 01-03-2026 – 31-03-2026.
+2. The expiry date is the last day of a period; the contract is valid up to and including it.
+   1 January 2026 + 12 months expires on 31 December 2026.
 3. Tacit renewal is for the same period (the seed's minimum): the renewal runs from the day
    after the expiry date for `period_months` months.
-4. Notice must be given at least one calendar month before the contract ends, and it ends at
-   the end of its expiry date. So the last day to give notice is the day before the date one
-   month before the day after expiry: for expiry 31 December, 30 November; for 31 March,
-   28 February (29 in a leap year); for 30 June, 31 May (the whole of June is the notice
-   month; not 30 May); for 14 March, 14 February.
+4. D-10 (`notice_deadline`): the last day to give notice is the day before the date one month
+   before the first day after the period (a month that lacks that day uses its last day):
+   for expiry 31 December, 30 November; for 28 February 2026, 31 January 2026; for
+   30 June, 31 May (the whole of June is the notice month); for 14 March, 14 February.
 5. Notice is still possible on a date when that date is on or before the last day to give
    notice. When it is not, notice given that day ends the contract at the next expiry date
    after it whose notice deadline has not passed (the end of the renewal, for most periods).
-6. A date before `start` belongs to the first period (the contract has not started yet).
+6. A date before `start` belongs to the first period (the contract has not started yet); the
+   contract does not cover it (D-11, `covers`).
 7. "Today" is the date in Europe/Amsterdam, whatever the machine's time zone.
+8. Dates are counted from `EARLIEST` to `LATEST` (years 1900–2999) and a period is 1 to
+   `MAX_PERIOD_MONTHS` months; anything outside is an input error, not an overflow.
 """
 
 from __future__ import annotations
 
+from calendar import monthrange
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
-
-from dateutil.relativedelta import relativedelta
 
 from engine.contract.merge import EffectiveContract
 from engine.errors import InputError
 
 ZONE = ZoneInfo("Europe/Amsterdam")
 _ONE_DAY = timedelta(days=1)
+EARLIEST = date(1900, 1, 1)
+LATEST = date(2999, 12, 31)
+MAX_PERIOD_MONTHS = 120
+"""The range the terms are counted in: a contract is of this century or the next few, and a
+prepaid period of more than ten years is a typing error (the schema says the same)."""
 
 
 @dataclass(frozen=True)
@@ -91,25 +96,75 @@ def today(now: datetime | None = None) -> date:
     return moment.astimezone(ZONE).date()
 
 
+def period_end(first: date, period_months: int) -> date:
+    """The last day of a period of `period_months` that starts on `first` (D-9)."""
+    month_index = first.year * 12 + first.month - 1 + period_months
+    year, month = divmod(month_index, 12)
+    month += 1
+    _check_year(year)
+    last = monthrange(year, month)[1]
+    if first.day > last:
+        return date(year, month, last)
+    return date(year, month, first.day) - _ONE_DAY
+
+
 def period(start: date, period_months: int, number: int) -> Period:
-    """Period `number` (1-based), reckoned from `start` so month ends do not drift."""
-    first = start + relativedelta(months=(number - 1) * period_months)
-    following = start + relativedelta(months=number * period_months)
-    return Period(number, first, following - _ONE_DAY)
+    """Period `number` (1-based): each starts the day after the one before ends (D-9)."""
+    first = start
+    for done in range(number - 1):
+        if first.day <= 28:  # no month lacks this day: the rest follow in whole months
+            first = _add_months(first, (number - 1 - done) * period_months)
+            break
+        first = period_end(first, period_months) + _ONE_DAY
+    return Period(number, first, period_end(first, period_months))
 
 
 def notice_deadline(expiry: date) -> date:
-    """The last day to give notice for a period that expires on `expiry` (sentence 4)."""
-    return expiry + _ONE_DAY - relativedelta(months=1) - _ONE_DAY
+    """The last day to give notice for a period that expires on `expiry` (D-10)."""
+    following = expiry + _ONE_DAY
+    return _add_months(following, -1) - _ONE_DAY
+
+
+def _add_months(day: date, months: int) -> date:
+    """`day` moved by whole months; a month that lacks the day uses its last day."""
+    year, month = divmod(day.year * 12 + day.month - 1 + months, 12)
+    _check_year(year)
+    return date(year, month + 1, min(day.day, monthrange(year, month + 1)[1]))
+
+
+def _check_year(year: int) -> None:
+    if not EARLIEST.year <= year <= LATEST.year + 1:
+        raise InputError.at(
+            f"the terms reach the year {year}; dates are counted from {EARLIEST} to {LATEST}",
+        )
+
+
+def check_date(value: date, what: str, **where: object) -> date:
+    """`value` when it lies in the range the terms are counted in, else an InputError."""
+    if not EARLIEST <= value <= LATEST:
+        raise InputError.at(
+            f"{what} {value.isoformat()} is outside the dates the engine counts terms in "
+            f"({EARLIEST.isoformat()} to {LATEST.isoformat()})",
+            **where,
+        )
+    return value
 
 
 def terms_on(start: date, period_months: int, on: date) -> Terms:
     """The terms of a contract starting on `start` with periods of `period_months`, on `on`."""
-    if period_months < 1:
+    if isinstance(period_months, bool) or not isinstance(period_months, int):
         raise InputError.at(
-            f"period_months is {period_months}; it must be a whole number of months, at least 1",
+            f"period_months is {period_months!r}; write a whole number of months, e.g. 12",
             path="period_months",
         )
+    if not 1 <= period_months <= MAX_PERIOD_MONTHS:
+        raise InputError.at(
+            f"period_months is {period_months}; it must be a whole number of months, "
+            f"1 to {MAX_PERIOD_MONTHS}",
+            path="period_months",
+        )
+    check_date(start, "the start", path="start")
+    check_date(on, "the date")
     current = period(start, period_months, _period_number(start, period_months, on))
     deadline = notice_deadline(current.end)
     ends = current

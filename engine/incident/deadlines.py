@@ -21,7 +21,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from difflib import get_close_matches
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from engine.clock.business_time import (
     Calendar,
@@ -35,6 +35,9 @@ from engine.clock.calendars import build_calendar
 from engine.clock.durations import parse_duration
 from engine.errors import InputError, ReferenceNotFound, ValidationError
 from engine.rules.settings import Settings
+
+if TYPE_CHECKING:  # the type of Deadlines.outside_term only
+    from engine.contract.coverage import OutsideTerm
 
 NOT_APPLICABLE, BEST_EFFORT = "not_applicable", "best_effort"
 _Instant = TypeVar("_Instant", datetime, int)
@@ -107,6 +110,7 @@ class Deadlines:
     calendar: str
     ticket: str | None = None
     waivers: tuple[Waiver, ...] = ()
+    outside_term: OutsideTerm | None = None  # D-11: timed as without SLA, and why
 
 
 def incident_deadlines(

@@ -6,7 +6,7 @@ An unknown cause is refused with a 'did you mean', wherever it was written.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -42,13 +42,16 @@ def check_causes(
         raise ReferenceNotFound(problems)
 
 
-def matched_exceptions(rules: RuleSet, causes: Sequence[str]) -> tuple[AppliedException, ...]:
-    """The exception rules whose condition the causes meet, refusing unknown causes."""
+def matched_exceptions(
+    rules: RuleSet, causes: Sequence[str], waived: Collection[str] = ()
+) -> tuple[AppliedException, ...]:
+    """The exception rules whose condition the causes meet, refusing unknown causes; the
+    `waived` ones (agreed away by the contract) do not apply."""
     table = rules.exception_rules()
     check_causes(causes, table)
     out = []
     for rule_id, rule in sorted(table.items()):
-        if rule["when"]["cause"] not in causes:
+        if rule["when"]["cause"] not in causes or rule_id in waived:
             continue
         effect = rule["effect"]
         out.append(

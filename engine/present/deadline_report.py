@@ -71,6 +71,8 @@ def deadlines_as_dict(d: Deadlines) -> dict[str, Any]:
     }
     for name in _CLOCKS:
         out[name] = _target_dict(getattr(d, name), with_basis=name == "resolution")
+    if d.outside_term is not None:  # D-11
+        out["outside_term"] = {**d.outside_term.as_dict(), "note": d.outside_term.en}
     return out
 
 
@@ -112,6 +114,8 @@ def format_deadlines_text(d: Deadlines, lang: str = "nl") -> str:
         f"{ticket}PRIO {d.priority} · {w['reported']} {_when(d.reported, w)} · "
         f"{w['clock_start']} {_when(d.clock_start, w)} · {w['calendar']}: {d.calendar}"
     ]
+    if d.outside_term is not None:  # D-11, first: everything below is read in its light
+        lines.insert(0, d.outside_term.nl if lang == "nl" else d.outside_term.en)
     for waiver in d.waivers:
         source = f", {waiver.source}" if waiver.source else ""
         lines.append(

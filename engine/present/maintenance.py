@@ -80,6 +80,16 @@ def notice_from_document(document: Document, rules: RuleSet) -> MaintenanceNotic
                 document.location(("expected_duration",)),
             )
         )
+    issued_text = data.get("issued")
+    if start and issued_text and date.fromisoformat(issued_text) > start.date():
+        problems.append(
+            Problem(
+                f"issued {issued_text}, after the window starts ({start.date().isoformat()}); "
+                "a notice is given before the maintenance (§2.6, 'voorafgaand'): correct the "
+                "date it was issued",
+                document.location(("issued",)),
+            )
+        )
     known = rules.services
     for index, service in enumerate(data["services"]):
         if service not in known:

@@ -23,9 +23,16 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from engine.contract.load import resolve_target
+from engine.contract.load import CONTRACT_SUFFIXES, resolve_target
 from engine.contract.merge import EffectiveContract
-from engine.errors import PricingError, Problem, ReferenceNotFound, ValidationError, did_you_mean
+from engine.errors import (
+    PricingError,
+    Problem,
+    ReferenceNotFound,
+    ValidationError,
+    YamlError,
+    did_you_mean,
+)
 from engine.pricing.rates import Rate, billing_unit, contract_rate, hours, round_up
 from engine.rules.ruleset import RuleSet
 from engine.rules.schemas import check
@@ -129,12 +136,22 @@ def ledger_contract(rules: RuleSet, document: Document, ledger_path: Path) -> Ef
     if target in rules.tiers:
         return resolve_target(rules, target)
     for candidate in (ledger_path.parent / target, Path(target)):
-        if candidate.is_file():
-            return resolve_target(rules, str(candidate))
+        if candidate.suffix in CONTRACT_SUFFIXES and candidate.is_file():
+            try:
+                return resolve_target(rules, str(candidate))
+            except (YamlError, ValidationError):
+                # Said at the ledger, without the file's content: it may not be a contract.
+                raise ReferenceNotFound(
+                    Problem(
+                        f"{target[:80]!r} is not a valid contract file; check it with "
+                        "`sla validate` on its own",
+                        document.location(("contract",)),
+                    )
+                ) from None
     raise ReferenceNotFound(
         Problem(
-            f"{target!r} is neither a tier nor a contract file (looked beside the ledger and in "
-            f"the working folder){did_you_mean(target, rules.tiers)}",
+            f"{target[:80]!r} is neither a tier nor a contract (.yaml) file (looked beside the "
+            f"ledger and in the working folder){did_you_mean(target, rules.tiers)}",
             document.location(("contract",)),
         )
     )

@@ -12,10 +12,14 @@ Semantics, each with a test named after it:
   office hours.
 - Covered: an incident when incident management is included (and, on site, on-site support
   for the priority); a configuration change up to `config_change_allowance`, the rest billed
-  at the rate outside SLA (D-6). Ad-hoc work (`outside-sla`) is never covered.
+  at the rate outside SLA (D-6). In evening/weekend hours without the add-on's cover the
+  allowance still covers its part; the start fee is due and the evening hourly rate applies
+  to the rest (D-12). Ad-hoc work (`outside-sla`) is never covered.
 - Exceptions (rules/exceptions/, named as `causes`): `not_supported` refuses the quote;
   billing `outside_sla` bills the work at the rate outside SLA; best-effort targets become a
   note. Call costs stay due whatever the outcome (§2.4).
+- D-11: a call outside the contract's term (before its start, after a notice ended it) is
+  priced as without SLA, and a note says so (engine.contract.coverage).
 - A rate that is not set (the regular rate for customers without SLA) is a PricingError that
   says where to set it, never a guess. Amounts are exact Decimals; the total is rounded once.
 """
@@ -27,8 +31,9 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from engine.clock.durations import parse_duration
+from engine.contract.coverage import OutsideTerm, covering_contract
 from engine.contract.merge import EffectiveContract
-from engine.errors import PricingError
+from engine.errors import PricingError, Problem
 from engine.incident.exceptions import AppliedException, matched_exceptions
 from engine.pricing.lines import Quote, QuoteLine
 from engine.pricing.rates import Rate, billing_unit, contract_rate, hours, round_up
@@ -54,13 +59,27 @@ _ZERO = Decimal(0)
 
 def quote(rules: RuleSet, contract: EffectiveContract, work: Work) -> Quote:
     """The priced line items of `work` under `contract` (see the module's semantics)."""
-    exceptions = matched_exceptions(rules, work.causes)
+    contract, outside = covering_contract(rules, contract, work.start)
+    if outside is None:
+        return _quote(rules, contract, work, None)
+    try:
+        return _quote(rules, contract, work, outside)
+    except PricingError as error:  # say first why the contract's own prices do not apply
+        raise PricingError([Problem(outside.en), *error.problems]) from None
+
+
+def _quote(
+    rules: RuleSet, contract: EffectiveContract, work: Work, outside: OutsideTerm | None
+) -> Quote:
+    exceptions = matched_exceptions(rules, work.causes, contract.waived_exceptions)
     for refused in (e for e in exceptions if e.coverage == "not_supported"):
         raise PricingError.at(
             f"cause {refused.id!r} ({refused.names.get('en', refused.id)}) is not supported at "
             f"all ({refused.source}): {refused.descriptions.get('en', '')} No quote is made."
         )
     case = _Case(rules, contract, work, exceptions)
+    if outside is not None:
+        case.note(outside.nl, outside.en)
     window = service_window(rules, contract, work.start)
     facts = {
         "window": window.kind,
@@ -71,6 +90,8 @@ def quote(rules: RuleSet, contract: EffectiveContract, work: Work) -> Quote:
     }
     if contract.addons:
         facts["addons"] = ", ".join(contract.addons)
+    if outside is not None:
+        facts["term"] = f"{outside.reason} {outside.boundary.isoformat()} (D-11)"
     if window.kind == EVENING_WEEKEND:
         column = call_column(rules, contract, work.priority)
         facts["column"] = column.column
@@ -107,6 +128,14 @@ def quote(rules: RuleSet, contract: EffectiveContract, work: Work) -> Quote:
         _work_lines(case)
     if work.on_site:
         _travel(case)
+    for waived in sorted(set(work.causes) & set(contract.waived_exceptions)):
+        rule = rules.exception_rules()[waived]
+        case.note(
+            f"{rule['name']['nl']} ({rule['source']}): in dit contract anders overeengekomen "
+            "(waived_exceptions); de uitzondering geldt niet.",
+            f"{rule['name']['en']} ({rule['source']}): agreed otherwise in this contract "
+            "(waived_exceptions); the exception does not apply.",
+        )
     for exc in exceptions:
         case.note(
             f"{exc.names.get('nl', exc.id)} ({exc.source}): {exc.descriptions.get('nl', '')}",
@@ -247,12 +276,12 @@ def _work_lines(case: _Case) -> None:
 
 def _config_change(case: _Case, rules: list[str], clauses: list[str]) -> None:
     """Included up to the allowance; the time beyond it billed as D-6 says."""
-    value = case.contract.values.get("config_change_allowance")
     origin = case.contract.origins.get("config_change_allowance")
     why = _join([*rules, f"{origin.layer if origin else 'contract'} config_change_allowance"], "; ")
     clause = _join([*clauses, (origin.clause if origin else None) or "§1.2.13"], ", ")
     minutes = case.work.minutes
-    if value == "unlimited":
+    value, allowance = _allowance(case)
+    if allowance is None:
         case.free(
             "Configuratiewijziging, inbegrepen in het SLA",
             "Configuration change, included in the SLA",
@@ -261,12 +290,6 @@ def _config_change(case: _Case, rules: list[str], clauses: list[str]) -> None:
             clause,
         )
         return
-    if not isinstance(value, str) or value == "by_agreement":
-        raise PricingError.at(
-            f"config_change_allowance is {value!r}; a maatwerk contract must fill it in "
-            "(e.g. 30m, or unlimited) before a configuration change can be quoted"
-        )
-    allowance = int(parse_duration(value).total_seconds()) // 60
     if allowance:
         case.free(
             f"Configuratiewijziging, inbegrepen tot {value}",
@@ -290,14 +313,59 @@ def _config_change(case: _Case, rules: list[str], clauses: list[str]) -> None:
 
 def _evening_hourly(case: _Case, column: CallColumn) -> None:
     """The hourly part of an evening/weekend call the add-on does not cover."""
+    minutes = case.work.minutes
+    if case.work.kind == CONFIG_CHANGE and not any(
+        e.billing == "outside_sla" for e in case.exceptions
+    ):
+        minutes = _evening_config_change(case)
+        if not minutes:
+            return
     case.bill(
         "Uurtarief avond-/weekendservice",
         "Evening/weekend hourly rate",
-        round_up(case.work.minutes, case.unit),
+        round_up(minutes, case.unit),
         hourly_rate(case.rules, case.contract, column),
         "",
         "§1.3.16",
     )
+
+
+def _evening_config_change(case: _Case) -> int:
+    """D-12: the allowance covers its part of an evening/weekend change too; the minutes
+    beyond it are returned, for the evening hourly rate. The start fee is already a line."""
+    value, allowance = _allowance(case)
+    minutes = case.work.minutes
+    origin = case.contract.origins.get("config_change_allowance")
+    why = f"{origin.layer if origin else 'contract'} config_change_allowance; D-12"
+    clause = _join([(origin.clause if origin else None) or "§1.2.13", "§1.3.16"], ", ")
+    covered = minutes if allowance is None else min(minutes, allowance)
+    if covered:
+        case.free(
+            "Configuratiewijziging, inbegrepen "
+            + ("in het SLA" if allowance is None else f"tot {value}")
+            + " (ook buiten kantooruren)",
+            "Configuration change, included "
+            + ("in the SLA" if allowance is None else f"up to {value}")
+            + " (also outside office hours)",
+            round_up(covered, case.unit),
+            why,
+            clause,
+        )
+    return minutes - covered
+
+
+def _allowance(case: _Case) -> tuple[str, int | None]:
+    """The contract's configuration-change allowance as written and in minutes (None: no
+    limit); a maatwerk placeholder is a PricingError."""
+    value = case.contract.values.get("config_change_allowance")
+    if value == "unlimited":
+        return value, None
+    if not isinstance(value, str) or value == "by_agreement":
+        raise PricingError.at(
+            f"config_change_allowance is {value!r}; a maatwerk contract must fill it in "
+            "(e.g. 30m, or unlimited) before a configuration change can be quoted"
+        )
+    return value, int(parse_duration(value).total_seconds()) // 60
 
 
 def _travel(case: _Case) -> None:

@@ -13,6 +13,9 @@ from engine.errors import InputError, did_you_mean
 
 INCIDENT, CONFIG_CHANGE, OUTSIDE_SLA = "incident", "config-change", "outside-sla"
 WORK_KINDS = (INCIDENT, CONFIG_CHANGE, OUTSIDE_SLA)
+MAX_CALL_MINUTES = 600_000
+"""The most minutes a call or its travel may have (10,000 hours, the longest duration the
+rules allow); the schemas of incidents and ledgers say the same."""
 
 
 @dataclass(frozen=True)
@@ -39,6 +42,10 @@ class Work:
             value = getattr(self, name)
             if isinstance(value, bool) or not isinstance(value, int) or value < 0:
                 raise InputError.at(f"{name} is {value!r}; give a whole number, 0 or more")
+            if value > MAX_CALL_MINUTES:
+                raise InputError.at(
+                    f"{name} is {value:,}; a call has at most {MAX_CALL_MINUTES:,} minutes"
+                )
         if self.travel_minutes and not self.on_site:
             raise InputError.at("travel time is only charged for an on-site visit; add on_site")
         if self.start.tzinfo is None or self.start.utcoffset() is None:

@@ -1,17 +1,43 @@
-"""Problems out: one line of text each, a JSON list, or GitHub workflow annotations."""
+"""Problems out: one line of text each, a JSON list, or GitHub workflow annotations.
+
+A problem quotes what the user wrote: file names, key paths, values. Those may hold control
+characters (a newline followed by `::error …::` is a GitHub workflow command, ESC starts a
+terminal escape sequence, U+202E reverses what follows it), so the text and GitHub forms show
+each such character escaped (`\\n`, `\\x1b`, `\\u202e`) and a problem is always one line.
+JSON escapes them itself.
+"""
 
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable, Sequence
 
 from engine.errors import Problem
 
 FORMATS = ("text", "json", "github")
 
+_UNPRINTABLE = re.compile(
+    "[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]"
+)
+
+
+def printable(text: str) -> str:
+    """`text` with control, line-break and bidi characters written as escapes."""
+    return _UNPRINTABLE.sub(_escape_one, text)
+
+
+def _escape_one(match: re.Match[str]) -> str:
+    character = match.group()
+    code = ord(character)
+    named = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
+    if character in named:
+        return named[character]
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
 
 def as_text(problems: Sequence[Problem]) -> str:
-    return "".join(f"{p}\n" for p in problems)
+    return "".join(f"{printable(str(p))}\n" for p in problems)
 
 
 def as_json(problems: Sequence[Problem]) -> str:
@@ -34,14 +60,14 @@ def as_github(problems: Sequence[Problem]) -> str:
     for p in problems:
         fields = []
         if p.location.file:
-            fields.append(f"file={_escape_property(p.location.file)}")
+            fields.append(f"file={_escape_property(printable(p.location.file))}")
         if p.location.line:
             fields.append(f"line={p.location.line}")
         if p.location.column:
             fields.append(f"col={p.location.column}")
         if p.location.path:
-            fields.append(f"title={_escape_property(p.location.path)}")
-        message = _escape_data(p.message)
+            fields.append(f"title={_escape_property(printable(p.location.path))}")
+        message = _escape_data(printable(p.message))
         lines.append(
             f"::error {','.join(fields)}::{message}\n" if fields else f"::error::{message}\n"
         )

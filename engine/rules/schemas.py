@@ -66,10 +66,27 @@ def validator(kind: str) -> Draft202012Validator:
 
     name = f"{kind}.schema.json"
     schema = _inline_refs(_registry().contents(name), name)
-    return Draft202012Validator(
+    checked: Draft202012Validator = _strict_validator()(
         schema,
         registry=_registry(),
         format_checker=Draft202012Validator.FORMAT_CHECKER,
+    )
+    return checked
+
+
+def _is_integer(checker: Any, instance: Any) -> bool:
+    """Only an int is an integer: jsonschema would take 12.0, which YAML wrote as a float."""
+    return isinstance(instance, int) and not isinstance(instance, bool)
+
+
+@cache
+def _strict_validator() -> Any:
+    """Draft 2020-12 with `integer` meaning an int only."""
+    from jsonschema import Draft202012Validator, validators
+
+    return validators.extend(  # type: ignore[no-untyped-call]
+        Draft202012Validator,
+        type_checker=Draft202012Validator.TYPE_CHECKER.redefine("integer", _is_integer),
     )
 
 
@@ -153,30 +170,79 @@ def _lower_first(text: str) -> str:
     return text[:1].lower() + text[1:]
 
 
+_SHOWN_CHARS = 60
+"""The most characters of a value a message quotes: enough to recognise it, never a file."""
+
+
+class _Shown:
+    """A value as a message quotes it: short, with control characters escaped by repr."""
+
+    def __init__(self, value: Any) -> None:
+        self.value = value
+
+    def __repr__(self) -> str:
+        value = self.value
+        if isinstance(value, dict):
+            return "a mapping"
+        if isinstance(value, list):
+            return "a list"
+        if isinstance(value, int) and not isinstance(value, bool) and abs(value) >= 10**30:
+            return "a number this large"
+        text = repr(value)
+        return text if len(text) <= _SHOWN_CHARS else text[: _SHOWN_CHARS - 1] + "…"
+
+    def __str__(self) -> str:
+        return repr(self)
+
+
 def _message(error: jsonschema.ValidationError) -> str:
-    value = error.instance
+    value: Any = _Shown(error.instance)
     kind = error.validator
+    if not error.absolute_path and kind == "type":
+        return (
+            f"the file holds {value!r}, not a YAML mapping; a contract or rule file is "
+            "a page of `key: value` lines"
+        )
     if kind == "required":
         missing = str(error.message).split("'")[1] if "'" in error.message else error.message
         return f"missing required key {missing!r}; add it"
     if kind in ("anyOf", "oneOf", "pattern", "format"):
         hint = ""
-        if isinstance(value, int | float) and not isinstance(value, bool):
+        if isinstance(error.instance, int | float) and not isinstance(error.instance, bool):
             hint = " (a bare number is ambiguous: give the unit, or quote an amount)"
         return f"{value!r} is not valid here{_expected(error)}{hint}"
     if kind == "enum":
         choices = [str(c) for c in _schema_of(error).get("enum", ())]
-        return f"{value!r} is not allowed{did_you_mean(str(value), choices)}"
+        return f"{value!r} is not allowed{did_you_mean(str(error.instance)[:100], choices)}"
     if kind == "const":
         return f"{value!r} is not allowed; write {error.validator_value!r}"
     if kind == "propertyNames":
         return f"{value!r} is not a known name{_expected(error)}"
     if kind == "type":
         wanted = error.validator_value
-        if wanted == "string" and isinstance(value, int | float) and not isinstance(value, bool):
+        instance = error.instance
+        if (
+            wanted == "string"
+            and isinstance(instance, int | float)
+            and not isinstance(instance, bool)
+        ):
             return (
                 f'{value!r} is a number here; write it quoted (e.g. "{value}") so it is '
                 f"read exactly{_expected(error)}"
             )
+        if wanted == "integer" and isinstance(instance, float):
+            return f"{value!r} is not a whole number; write it without a decimal point"
         return f"{value!r} should be of type {wanted}{_expected(error)}"
-    return f"{error.message}{_expected(error)}"
+    bound = error.validator_value
+    if kind == "maximum":
+        return f"{value!r} is more than the maximum of {bound}{_expected(error)}"
+    if kind == "minimum":
+        return f"{value!r} is less than the minimum of {bound}{_expected(error)}"
+    if kind == "maxLength":
+        return f"{value!r} is longer than {bound} characters{_expected(error)}"
+    if kind == "minLength":
+        return f"{value!r} is too short (at least {bound} characters){_expected(error)}"
+    message = str(error.message)
+    if len(message) > 2 * _SHOWN_CHARS:
+        message = message[: 2 * _SHOWN_CHARS - 1] + "…"
+    return f"{message}{_expected(error)}"

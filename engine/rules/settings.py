@@ -1,4 +1,4 @@
-"""The named settings of the rules, typed: the decisions D-1 … D-8 (rules/decisions.yaml) and
+"""The named settings of the rules, typed: the decisions D-1 … D-13 (rules/decisions.yaml) and
 how `sla evaluate` judges an export (rules/evaluation.yaml).
 
 The YAML files say what each value means and which values are allowed; this module turns them
@@ -74,6 +74,29 @@ class Settings:
     """The summary and the HTML report list at most this many breaches and say how many more
     there were, so memory stays flat however large the export."""
 
+    # -- rules/decisions.yaml, D-9 … D-13 (one choice each so far; defaults for that reason) --
+    period_month_end: Literal["last_day_of_month"] = "last_day_of_month"
+    """D-9: a period of n months from day d ends the day before day d of the n-th month after,
+    or on the last day of a month without day d; the next period starts the day after."""
+
+    notice_deadline: Literal["day_before_one_month_before_next_period"] = (
+        "day_before_one_month_before_next_period"
+    )
+    """D-10: the last day to give notice is the day before the date one month before the first
+    day after the period."""
+
+    outside_term_coverage: Literal["geen-sla"] = "geen-sla"
+    """D-11: the tier a call outside the contract's term is priced and timed as."""
+
+    config_change_allowance_evening: Literal["allowance_then_evening_rate"] = (
+        "allowance_then_evening_rate"
+    )
+    """D-12: in evening/weekend hours the configuration-change allowance still covers its part;
+    the start fee is due and the evening hourly rate applies to the rest."""
+
+    targets_need_services: Literal["error"] = "error"
+    """D-13: a Maatwerk target for a service the contract does not include is an error."""
+
 
 # How each setting is read: a function from the YAML value to the typed value, or a message
 # (without location) when the engine cannot use it.
@@ -131,6 +154,11 @@ _DECISIONS: dict[str, _Reader] = {
     "config_change_excess_billing": _choice("outside_sla"),
     "travel_time_unit_minutes": _minutes,
     "aws_other_priorities_pricing": _choice("sla_without_addon"),
+    "period_month_end": _choice("last_day_of_month"),
+    "notice_deadline": _choice("day_before_one_month_before_next_period"),
+    "outside_term_coverage": _choice("geen-sla"),
+    "config_change_allowance_evening": _choice("allowance_then_evening_rate"),
+    "targets_need_services": _choice("error"),
 }
 _EVALUATION: dict[str, _Reader] = {
     "at_risk_share": _share,

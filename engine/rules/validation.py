@@ -36,6 +36,17 @@ class Report:
     def ok(self) -> bool:
         return not self.problems
 
+    def summary(self) -> str:
+        """`3 files valid`, or `1 problem in 1 file`: the last line of the text report."""
+        files = _counted(self.files, "file", "files")
+        if self.ok:
+            return f"{files} valid"
+        return f"{_counted(len(self.problems), 'problem', 'problems')} in {files}"
+
+
+def _counted(count: int, one: str, many: str) -> str:
+    return f"{count} {one if count == 1 else many}"
+
 
 def validate(paths: list[Path], rules_dir: Path) -> Report:
     """Validate the rules (always: every other file is checked against them) and each file."""
@@ -70,6 +81,8 @@ def declared_kind(path: Path) -> str:
     """The kind a file declares with its editor schema line, e.g.
     `# yaml-language-server: $schema=../schemas/incident.schema.json`; a contract otherwise."""
     try:
+        if not path.is_file():  # a pipe would block the read below; the loader says why
+            return "contract"
         with path.open("rb") as stream:
             first = stream.readline(300).decode("utf-8", errors="replace")
     except OSError:

@@ -6,12 +6,19 @@ that says to quote it. Anchors, aliases and merge keys are refused (they make a 
 to read and are the way to an alias bomb), and so are duplicate keys, tabs in indentation,
 non-UTF-8 bytes, empty files, several documents in one file and files over `MAX_BYTES`.
 
+Every value has a documented range, so that no file can crash or hang what reads it: nesting
+at most `MAX_DEPTH` levels (nodes are composed from parser events without recursion, so a file
+of a million brackets is an error, not a stack overflow), integers of at most `MAX_DIGITS`
+digits, and finite floats.
+
 Plain dates (`2026-01-01`) stay text: the schema decides where a date is expected.
 """
 
 from __future__ import annotations
 
+import math
 import re
+import stat
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -30,6 +37,10 @@ except ImportError:  # pragma: no cover - pyyaml without libyaml
 
 MAX_BYTES = 1_000_000
 """A contract is a page of YAML; a megabyte is a mistake (or an attack), not a contract."""
+MAX_DEPTH = 32
+"""The deepest nesting of mappings and lists; the deepest rule file nests five."""
+MAX_DIGITS = 15
+"""The most digits an integer may have: amounts, minutes and months are far smaller."""
 
 
 _STR = "tag:yaml.org,2002:str"
@@ -58,6 +69,10 @@ def load_yaml(path: Path, display_name: str | None = None) -> Document:
     """Read and parse `path`; every refusal is a YamlError at file:line:col."""
     name = display_name or str(path)
     try:
+        if not stat.S_ISREG(path.stat().st_mode):  # a FIFO would block, /dev/null reads empty
+            raise YamlError.at(
+                "not a regular file (a device, pipe or socket); give a .yaml file", file=name
+            )
         raw = path.read_bytes()
     except OSError as error:
         raise YamlError.at(f"cannot read the file: {error.strerror}", file=name) from None
@@ -115,28 +130,96 @@ def _refuse_tabs(text: str, name: str) -> None:
 
 
 def _compose_single(text: str, name: str) -> yaml.Node:
+    """The one document's root node, composed from the parser's events with a stack (libyaml's
+    own composer recurses, and crashes the interpreter on deep enough nesting)."""
     loader = _Loader(text)
     try:
-        root = loader.get_single_node()
-    except yaml.composer.ComposerError as error:
-        mark = error.problem_mark
-        if "single document" in f"{error.context} {error.problem}":
-            raise YamlError.at(
-                "several YAML documents in one file; keep one contract or rule per file",
-                file=name,
-                line=mark.line + 1 if mark else None,
-                column=mark.column + 1 if mark else None,
-            ) from None
-        raise _syntax_error(error, name) from None
+        return _compose_events(loader, name)
     except yaml.MarkedYAMLError as error:
         raise _syntax_error(error, name) from None
     except yaml.YAMLError as error:  # pragma: no cover - the C parser's unmarked errors
         raise YamlError.at(f"not valid YAML: {error}", file=name) from None
     finally:
         loader.dispose()
-    if root is None:
+
+
+def _compose_events(loader: Any, name: str) -> yaml.Node:
+    loader.get_event()  # StreamStart
+    if loader.check_event(yaml.StreamEndEvent):
         raise YamlError.at("the file is empty; it must hold one YAML mapping", file=name)
+    loader.get_event()  # DocumentStart
+    stack: list[tuple[yaml.Node, list[Any]]] = []
+    root: yaml.Node | None = None
+    while root is None:
+        event = loader.get_event()
+        mark = event.start_mark
+        if isinstance(event, yaml.AliasEvent):
+            raise YamlError.at(
+                "anchors and aliases (&name, *name) are not allowed; write the value out",
+                file=name,
+                line=mark.line + 1,
+                column=mark.column + 1,
+                path=format_path(_stack_path(stack)) or None,
+            )
+        node: yaml.Node | None = None
+        if isinstance(event, yaml.ScalarEvent):
+            tag = event.tag
+            if tag is None or tag == "!":
+                tag = loader.resolve(yaml.ScalarNode, event.value, event.implicit)
+            node = yaml.ScalarNode(tag, event.value, mark, event.end_mark, style=event.style)  # type: ignore[arg-type]
+        elif isinstance(event, yaml.SequenceStartEvent | yaml.MappingStartEvent):
+            if len(stack) >= MAX_DEPTH:
+                raise YamlError.at(
+                    f"nested more than {MAX_DEPTH} levels deep; a contract or rule file "
+                    "nests a few levels",
+                    file=name,
+                    line=mark.line + 1,
+                    column=mark.column + 1,
+                    path=format_path(_stack_path(stack)) or None,
+                )
+            kind = (
+                yaml.SequenceNode
+                if isinstance(event, yaml.SequenceStartEvent)
+                else yaml.MappingNode
+            )
+            tag = event.tag
+            if tag is None or tag == "!":
+                tag = loader.resolve(kind, None, event.implicit)
+            items: list[Any] = []
+            stack.append((kind(tag, items, mark, None, flow_style=event.flow_style), items))
+            continue
+        else:  # SequenceEnd or MappingEnd
+            node, items = stack.pop()
+            node.end_mark = event.end_mark
+            if isinstance(node, yaml.MappingNode):
+                node.value = list(zip(items[::2], items[1::2], strict=True))
+        if stack:
+            stack[-1][1].append(node)
+        else:
+            root = node
+    loader.get_event()  # DocumentEnd
+    if not loader.check_event(yaml.StreamEndEvent):
+        mark = loader.peek_event().start_mark
+        raise YamlError.at(
+            "several YAML documents in one file; keep one contract or rule per file",
+            file=name,
+            line=mark.line + 1,
+            column=mark.column + 1,
+        )
     return root
+
+
+def _stack_path(stack: list[tuple[yaml.Node, list[Any]]]) -> KeyPath:
+    """The key path of the next node the composer will add, for an error message."""
+    path: list[str | int] = []
+    for node, items in stack:
+        if isinstance(node, yaml.MappingNode):
+            if len(items) % 2 == 1:  # a key is waiting for its value
+                key = items[-1]
+                path.append(key.value if isinstance(key, yaml.ScalarNode) else "?")
+        else:
+            path.append(len(items))
+    return tuple(path)
 
 
 def _syntax_error(error: yaml.MarkedYAMLError, name: str) -> YamlError:
@@ -152,15 +235,6 @@ def _syntax_error(error: yaml.MarkedYAMLError, name: str) -> YamlError:
     )
 
 
-def _first_alias(text: str) -> tuple[int, int]:
-    """Line and column of the first alias; parsed again only on this error path, because the
-    composed nodes no longer say where an alias stood."""
-    for event in yaml.parse(text, Loader=_Loader):
-        if isinstance(event, yaml.AliasEvent) and event.start_mark is not None:
-            return event.start_mark.line + 1, event.start_mark.column + 1
-    return 1, 1  # pragma: no cover - only called once an alias was met
-
-
 class _Builder:
     """Turns composed nodes into dicts, lists and scalars, recording positions."""
 
@@ -168,24 +242,13 @@ class _Builder:
         self.name = name
         self.text = text
         self.positions = positions
-        self.seen: set[int] = set()
 
     def fail(self, node: yaml.Node, path: KeyPath, message: str) -> YamlError:
         line, column = node.start_mark.line + 1, node.start_mark.column + 1
         return YamlError(Problem(message, Location(self.name, line, column, format_path(path))))
 
     def build(self, node: yaml.Node, path: KeyPath) -> Any:
-        # The composer shares one node between an anchor and its aliases; meeting a node twice
-        # means an alias, refused here before any expansion can happen.
-        if id(node) in self.seen:
-            line, column = _first_alias(self.text)
-            raise YamlError(
-                Problem(
-                    "anchors and aliases (&name, *name) are not allowed; write the value out",
-                    Location(self.name, line, column, format_path(path)),
-                )
-            )
-        self.seen.add(id(node))
+        # Recursive, but only as deep as MAX_DEPTH: the composer refused anything deeper.
         self.positions[path] = (node.start_mark.line + 1, node.start_mark.column + 1)
         if node.tag not in _STANDARD_TAGS:
             raise self.fail(node, path, f"the tag {node.tag} is not allowed; remove it")
@@ -225,6 +288,8 @@ class _Builder:
             return None
         if _CORE_BOOL.match(text):
             return text.lower() == "true"
+        if _DATE_ONLY.match(text):
+            return text  # before the octal check: 0001-01-01 is a (bad) date, the schema says so
         if _LEADING_ZERO.match(text):
             raise self.fail(
                 node,
@@ -232,11 +297,19 @@ class _Builder:
                 f"{text!r} is read as an octal number by YAML 1.1; quote it or drop the 0",
             )
         if _CORE_INT.match(text):
+            digits = len(text.lstrip("+-"))
+            if digits > MAX_DIGITS:
+                raise self.fail(
+                    node,
+                    path,
+                    f"a number of {digits} digits; numbers here have at most {MAX_DIGITS} digits",
+                )
             return int(text)
         if _CORE_FLOAT.match(text):
-            return float(text)
-        if _DATE_ONLY.match(text):
-            return text
+            value = float(text)
+            if not math.isfinite(value) or len(text) > 3 * MAX_DIGITS:
+                raise self.fail(node, path, f"{text[:20]!r}… is not a number this file can hold")
+            return value
         message = self._ambiguity(node)
         if message:
             raise self.fail(node, path, message)
@@ -267,7 +340,7 @@ class _Builder:
 
 def iter_yaml_files(root: Path) -> Iterator[Path]:
     """The .yaml and .yml files under `root` (or `root` itself), in a stable order."""
-    if root.is_file():
+    if not root.is_dir():  # a file, or something that is not one: load_yaml says which
         yield root
         return
     yield from sorted(p for p in root.rglob("*") if p.suffix in (".yaml", ".yml") and p.is_file())

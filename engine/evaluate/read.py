@@ -1,0 +1,405 @@
+"""Helpdesk exports read in batches through Arrow: CSV, JSON Lines and Parquet.
+
+- The format follows the extension: `.csv`, `.jsonl` / `.ndjson`, or `.parquet`.
+- A batch is a record batch of the native columns (engine.evaluate.rows COLUMNS) as text,
+  each row with its line in the file as a person counts it: in CSV the header is line 1 and a
+  record whose quoted cell spans lines is numbered by its first line (line breaks as Python
+  counts them: \\n, \\r\\n or a lone \\r); in JSON Lines every line counts, blank ones too; in
+  Parquet a row's number is its place in the file, from 1.
+- A bad record (wrong number of cells, not JSON, not an object) is a RowError of the batch,
+  at its line; blank lines are no rows. Rows in = rows out + rows rejected.
+- CSV is cut into blocks at record ends (a line break outside quotes), and each block parsed
+  by pyarrow's CSV reader, so memory stays flat however large the file.
+- JSON Lines blocks are parsed by pyarrow's JSON reader when their values have one type per
+  column; a block that does not is read line by line with Python's json module, which gives
+  the exact message of a line that is not JSON. Values that are not text (numbers, lists)
+  become the text a CSV cell would hold when that text means the same; any other row keeps its
+  typed values, for RowReader.parse.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import IO, Any
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.csv as pa_csv
+import pyarrow.json as pa_json
+from numpy.typing import NDArray
+
+from engine.errors import InputError, Location, Problem
+from engine.evaluate.rows import COLUMNS, RowError
+from engine.suggest import did_you_mean
+
+CSV, JSONL, PARQUET, HTML = "csv", "jsonl", "parquet", "html"
+INPUT_FORMATS = {".csv": CSV, ".jsonl": JSONL, ".ndjson": JSONL, ".parquet": PARQUET}
+BLOCK_BYTES = 1 << 20
+_QUOTE, _LF, _CR = ord('"'), ord("\n"), ord("\r")
+
+
+@dataclass
+class Chunk:
+    """Rows of an export: native columns as text, each row's line, the rows whose typed values
+    RowReader.parse must read (by position), and the rejected records (line, error)."""
+
+    batch: pa.RecordBatch
+    lines: NDArray[np.int64]
+    raw: dict[int, Mapping[str, Any]] = field(default_factory=dict)
+    errors: list[tuple[int, RowError]] = field(default_factory=list)
+
+
+def input_format(path: Path) -> str:
+    found = INPUT_FORMATS.get(path.suffix.lower())
+    if found is None:
+        raise InputError.at(
+            "unknown kind of export; name it .csv, .jsonl (JSON Lines, also .ndjson) or "
+            ".parquet",
+            file=str(path),
+        )
+    return found
+
+
+def read_export(path: Path, file: str) -> Iterator[Chunk]:
+    """Each chunk of the export, in file order."""
+    kind = input_format(path)
+    try:
+        stream = path.open("rb")
+    except FileNotFoundError:
+        raise InputError.at("no such file; check the path", file=file) from None
+    with stream:
+        if kind == CSV:
+            yield from _csv_chunks(stream, file)
+        elif kind == JSONL:
+            yield from _jsonl_chunks(stream, file)
+        else:
+            yield from _parquet_chunks(stream, file)
+
+
+def _not_utf8(file: str) -> InputError:
+    return InputError.at("not UTF-8 text; save the export as UTF-8", file=file)
+
+
+# -- CSV ---------------------------------------------------------------------------------------
+
+
+def _csv_chunks(stream: IO[bytes], file: str) -> Iterator[Chunk]:
+    data = stream.read(BLOCK_BYTES)
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
+    ends, breaks = _record_ends(data)
+    while not ends.size:
+        more = stream.read(BLOCK_BYTES)
+        if not more:
+            break
+        data += more
+        ends, breaks = _record_ends(data)
+    header_end = int(ends[0]) + 1 if ends.size else len(data)
+    try:
+        header_text = data[:header_end].decode("utf-8")
+    except UnicodeDecodeError:
+        raise _not_utf8(file) from None
+    rows = list(csv.reader(io.StringIO(header_text, newline="")))
+    if not rows or not any(rows[0]):
+        raise InputError.at("the file is empty; the first line names the columns", file=file)
+    header = [name.strip() for name in rows[0]]
+    check_header(header, file)
+    line = int(breaks[header_end - 1]) if header_end else 0  # lines used by the header
+    carry = data[header_end:]
+    while True:
+        more = stream.read(BLOCK_BYTES)
+        data = carry + more
+        if not data:
+            return
+        ends, breaks = _record_ends(data)
+        cut = int(ends[-1]) + 1 if ends.size else 0
+        if not more:
+            cut = len(data)
+        if cut == 0:
+            carry = data
+            continue
+        block, carry = data[:cut], data[cut:]
+        yield _csv_block(block, header, file, line)
+        line += int(_record_ends(block)[1][-1]) if block else 0
+
+
+def _record_ends(data: bytes) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
+    """Where records end (the last byte of their line break, outside quotes), and the line
+    breaks counted up to and including each byte."""
+    raw = np.frombuffer(data, dtype=np.uint8)
+    if not raw.size:
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+    lone_cr = (raw == _CR) & np.append(raw[1:] != _LF, True)
+    is_break = (raw == _LF) | lone_cr
+    quoted = (np.cumsum(raw == _QUOTE) & 1).astype(np.bool_)
+    ends = np.flatnonzero(is_break & ~quoted).astype(np.int64)
+    return ends, np.cumsum(is_break, dtype=np.int64)
+
+
+def _csv_block(block: bytes, header: list[str], file: str, first_line: int) -> Chunk:
+    """The records of `block` (whole records) starting at line `first_line` + 1."""
+    ends, breaks = _record_ends(block)
+    starts = np.concatenate(([0], ends + 1))[: len(ends) + (0 if block.endswith((b"\n", b"\r")) else 1)]
+    record_lines = first_line + 1 + np.concatenate(([0], breaks[ends]))[: len(starts)]
+    width = len(header)
+    bad: dict[int, tuple[int, str]] = {}
+
+    def invalid(row: Any) -> str:
+        bad[int(row.number) - 1] = (row.actual_columns, row.text)
+        return "skip"
+
+    names = [f"c{i}" for i in range(width)]
+    try:
+        table = pa_csv.read_csv(
+            io.BytesIO(block),
+            read_options=pa_csv.ReadOptions(column_names=names, use_threads=False),
+            parse_options=pa_csv.ParseOptions(
+                newlines_in_values=True, invalid_row_handler=invalid, ignore_empty_lines=False
+            ),
+            convert_options=pa_csv.ConvertOptions(
+                column_types=dict.fromkeys(names, pa.string()), strings_can_be_null=False
+            ),
+        )
+    except pa.ArrowInvalid as error:
+        if "UTF8" in str(error) or "utf8" in str(error).lower():
+            raise _not_utf8(file) from None
+        raise
+    good = np.array([r for r in range(len(starts)) if r not in bad], dtype=np.int64)
+    errors = [
+        (
+            int(record_lines[r]),
+            RowError(
+                Problem(
+                    f"{cells} cells, the header has {width}; check the separators and quotes",
+                    Location(file, int(record_lines[r])),
+                )
+            ),
+        )
+        for r, (cells, _) in sorted(bad.items())
+    ]
+    table = table.rename_columns(header)
+    batch = table.combine_chunks().to_batches()[0] if table.num_rows else _empty(header)
+    lines = record_lines[good[: table.num_rows]]
+    # blank lines (every cell empty) are no rows
+    empty = np.ones(table.num_rows, dtype=np.bool_)
+    for column in batch.columns:
+        empty &= pc.equal(column, "").to_numpy(zero_copy_only=False)
+    if empty.any():
+        keep = np.flatnonzero(~empty)
+        batch = batch.take(pa.array(keep, type=pa.int64()))
+        lines = lines[keep]
+    return Chunk(batch, lines, errors=errors)
+
+
+def _empty(names: Sequence[str]) -> pa.RecordBatch:
+    return pa.RecordBatch.from_arrays(
+        [pa.array([], type=pa.string()) for _ in names], names=list(names)
+    )
+
+
+def check_header(header: Sequence[str], file: str) -> None:
+    problems = []
+    for index, name in enumerate(header):
+        if name not in COLUMNS:
+            problems.append(
+                Problem(
+                    f"unknown column {name!r}{did_you_mean(name, COLUMNS)}",
+                    Location(file, 1, index + 1),
+                )
+            )
+        elif name in header[:index]:
+            problems.append(Problem(f"column {name!r} appears twice", Location(file, 1, index + 1)))
+    missing = [name for name in ("ticket", "reported") if name not in header]
+    if "priority" not in header and "priority_history" not in header:
+        missing.append("priority")
+    if missing:
+        problems.append(
+            Problem(f"the header lacks the column(s) {', '.join(missing)}", Location(file, 1))
+        )
+    if problems:
+        raise InputError(problems)
+
+
+# -- JSON Lines --------------------------------------------------------------------------------
+
+
+def _jsonl_chunks(stream: IO[bytes], file: str) -> Iterator[Chunk]:
+    line = 0
+    carry = b""
+    first = True
+    while True:
+        more = stream.read(BLOCK_BYTES)
+        data = carry + more
+        if first and data.startswith(b"\xef\xbb\xbf"):
+            data = data[3:]
+        first = False
+        if not data:
+            return
+        cut = data.rfind(b"\n") + 1 if more else len(data)
+        if cut == 0:
+            carry = data
+            continue
+        block, carry = data[:cut], data[cut:]
+        texts = [text + b"\n" for text in block.split(b"\n")]
+        if block.endswith(b"\n"):
+            texts.pop()
+        else:
+            texts[-1] = texts[-1][:-1]
+        yield _jsonl_block(texts, line, file)
+        line += len(texts)
+
+
+def _jsonl_block(texts: list[bytes], before: int, file: str) -> Chunk:
+    numbered = [(before + i + 1, t) for i, t in enumerate(texts) if t.strip()]
+    rows: list[tuple[int, Mapping[str, Any]]] = []
+    errors: list[tuple[int, RowError]] = []
+    _parse_lines(numbered, rows, errors, file)
+    lines = np.array([n for n, _ in rows], dtype=np.int64)
+    columns: dict[str, list[Any]] = {name: [None] * len(rows) for name in COLUMNS}
+    raw: dict[int, Mapping[str, Any]] = {}
+    for position, (_, values) in enumerate(rows):
+        cells = _as_text(values)
+        if cells is None:
+            raw[position] = values
+            continue
+        for name, text in cells.items():
+            columns[name][position] = text
+    batch = pa.RecordBatch.from_arrays(
+        [pa.array(columns[name], type=pa.string()) for name in COLUMNS], names=list(COLUMNS)
+    )
+    return Chunk(batch, lines, raw, errors)
+
+
+def _parse_lines(
+    numbered: list[tuple[int, bytes]],
+    rows: list[tuple[int, Mapping[str, Any]]],
+    errors: list[tuple[int, RowError]],
+    file: str,
+) -> None:
+    """Objects of the lines, by pyarrow's JSON reader where it can, else by json.loads."""
+    if not numbered:
+        return
+    if len(numbered) > 64:
+        try:
+            table = pa_json.read_json(io.BytesIO(b"".join(t for _, t in numbered)))
+        except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+            middle = len(numbered) // 2
+            _parse_lines(numbered[:middle], rows, errors, file)
+            _parse_lines(numbered[middle:], rows, errors, file)
+            return
+        if table.num_rows == len(numbered):
+            rows.extend(zip((n for n, _ in numbered), table.to_pylist(), strict=True))
+            return
+    for line, text in numbered:
+        try:
+            values = json.loads(text.replace(b"\r\n", b"\n"))
+        except UnicodeDecodeError:
+            raise _not_utf8(file) from None
+        except json.JSONDecodeError as error:
+            message = (
+                f"not JSON ({error.msg} at column {error.colno}); write one JSON object per line"
+            )
+            errors.append((line, RowError(Problem(message, Location(file, line)))))
+            continue
+        if not isinstance(values, dict):
+            message = "not a JSON object; write one {...} per line"
+            errors.append((line, RowError(Problem(message, Location(file, line)))))
+            continue
+        rows.append((line, values))
+
+
+def _as_text(values: Mapping[str, Any]) -> dict[str, str] | None:
+    """The row as CSV cells that read the same, or None when some value has no such text."""
+    out: dict[str, str] = {}
+    for name, value in values.items():
+        if name not in COLUMNS:
+            return None
+        if value is None:
+            continue
+        if isinstance(value, str):
+            if name in ("pauses", "causes", "priority_history") and ";" in value:
+                return None
+            out[name] = value
+        elif isinstance(value, int) and not isinstance(value, bool):
+            if name not in ("priority", "minutes", "travel_minutes") or value < 0:
+                return None
+            out[name] = str(value)
+        elif isinstance(value, bool) and name == "on_site":
+            out[name] = "true" if value else "false"
+        elif isinstance(value, list) and name in ("pauses", "causes", "priority_history"):
+            items = [_item_text(name, item) for item in value]
+            if any(item is None for item in items):
+                return None
+            out[name] = ";".join(items)  # type: ignore[arg-type]
+        else:
+            return None
+    return out
+
+
+def _item_text(column: str, item: Any) -> str | None:
+    if isinstance(item, Mapping):
+        if column == "pauses" and set(item) == {"from", "to"}:
+            parts = [item["from"], item["to"]]
+            joiner = "/"
+        elif column == "priority_history" and set(item) == {"from", "priority"}:
+            parts = [item["from"], item["priority"]]
+            joiner = "="
+            if isinstance(parts[1], int) and not isinstance(parts[1], bool):
+                parts[1] = str(parts[1])
+        else:
+            return None
+        if not all(isinstance(p, str) and p == p.strip() and p and not set(p) & set(";/=") for p in parts):
+            return None
+        return joiner.join(parts)
+    if not isinstance(item, str) or not item or item != item.strip() or ";" in item:
+        return None
+    return item
+
+
+# -- Parquet -----------------------------------------------------------------------------------
+
+
+def _parquet_chunks(stream: IO[bytes], file: str) -> Iterator[Chunk]:
+    import pyarrow.parquet as pq
+
+    try:
+        parquet = pq.ParquetFile(stream)
+    except pa.ArrowInvalid as error:
+        raise InputError.at(f"not a Parquet file ({error})", file=file) from None
+    names = parquet.schema_arrow.names
+    check_header([n for n in names], file)
+    row = 0
+    for batch in parquet.iter_batches(batch_size=65_536):
+        yield parquet_chunk(batch, row)
+        row += batch.num_rows
+
+
+def parquet_chunk(batch: pa.RecordBatch, before: int) -> Chunk:
+    """A record batch of native columns (any types) as a chunk; rows numbered from before + 1."""
+    lines = np.arange(before + 1, before + 1 + batch.num_rows, dtype=np.int64)
+    columns: list[pa.Array] = []
+    raw: dict[int, Mapping[str, Any]] = {}
+    typed: list[str] = []
+    for name, column in zip(batch.schema.names, batch.columns, strict=True):
+        if pa.types.is_string(column.type) or pa.types.is_large_string(column.type):
+            columns.append(column.cast(pa.string()))
+        elif pa.types.is_integer(column.type) and name in ("priority", "minutes", "travel_minutes"):
+            columns.append(column.cast(pa.string()))
+        elif pa.types.is_boolean(column.type) and name == "on_site":
+            columns.append(pc.if_else(column, "true", "false"))
+        else:
+            typed.append(name)
+            columns.append(pa.nulls(batch.num_rows, pa.string()))
+    if typed:
+        for position, values in enumerate(batch.select(typed).to_pylist()):
+            if any(v is not None for v in values.values()):
+                full = {k: v for k, v in batch.slice(position, 1).to_pylist()[0].items() if v is not None}
+                cells = _as_text(full)
+                raw[position] = full if cells is None else cells
+    return Chunk(pa.RecordBatch.from_arrays(columns, names=batch.schema.names), lines, raw)

@@ -65,7 +65,6 @@ class ColumnReader:
         self.book = book
         self.times = times
         self._causes: dict[str, int] = {"": 0}
-        self._instants: dict[str, int | None] = {}
 
     def read(
         self, batch: pa.RecordBatch, lines: Ints, raw: Mapping[int, Mapping[str, Any]]
@@ -245,15 +244,14 @@ class ColumnReader:
                 self._causes[text] = number
         return number
 
-    def _instant(self, text: str) -> int | None:
-        """A plain local time in microseconds, or None (RowReader.parse reads it)."""
-        found = self._instants.get(text, -1)
-        if found == -1:
-            seconds, plain = self.times.read(pa.array([text], type=pa.string()))
-            found = int(seconds[0]) if plain[0] else None
-            if len(self._instants) < _CACHE:
-                self._instants[text] = found
-        return found
+    def _instants(self, texts: list[str]) -> dict[str, int | None]:
+        """Plain local times in microseconds (None: RowReader.parse reads them), all at once."""
+        unique = list(dict.fromkeys(texts))
+        seconds, plain = self.times.read(pa.array(unique, type=pa.string()))
+        return {
+            text: int(value) if ok else None
+            for text, value, ok in zip(unique, seconds.tolist(), plain.tolist(), strict=True)
+        }
 
     def _pauses(self, texts: pa.Array, ok: Flags) -> Pauses:
         """Each row's pauses, merged; a row with a pause not in the plain form is not `ok`."""
@@ -262,14 +260,15 @@ class ColumnReader:
             return Pauses.none(len(texts))
         rows: list[tuple[tuple[int, int], ...]] = [()] * len(texts)
         values = texts.take(pa.array(written, type=pa.int64())).to_pylist()
-        for position, text in zip(written.tolist(), values, strict=True):
+        items = [
+            [item.split("/") for item in (i.strip() for i in text.split(";")) if item]
+            for text in values
+        ]
+        instants = self._instants([part for row in items for parts in row for part in parts])
+        for position, row in zip(written.tolist(), items, strict=True):
             found = []
-            for item in text.split(";"):
-                item = item.strip()
-                if not item:
-                    continue
-                parts = item.split("/")
-                ends = [self._instant(part) for part in parts] if len(parts) == 2 else [None]
+            for parts in row:
+                ends = [instants[part] for part in parts] if len(parts) == 2 else [None]
                 if None in ends or ends[1] < ends[0]:  # type: ignore[operator]
                     ok[position] = False
                     break
@@ -290,28 +289,31 @@ class ColumnReader:
         its priority, is not `ok` (RowReader.parse says what is wrong)."""
         n = len(texts)
         written = np.flatnonzero(pc.not_equal(texts, "").to_numpy(zero_copy_only=False) & ok)
-        ok &= (priority > 0) | np.isin(np.arange(n), written)
+        has = np.zeros(n, dtype=np.bool_)
+        has[written] = True
+        ok &= (priority > 0) | has
         rows: list[tuple[tuple[int, int], ...]] = [()] * n
         last = np.zeros(n, dtype=np.int64)
         values = texts.take(pa.array(written, type=pa.int64())).to_pylist() if written.size else []
+        items = [
+            [item.rpartition("=") for item in (i.strip() for i in text.split(";")) if item]
+            for text in values
+        ]
+        instants = self._instants([at for row in items for at, _, _ in row])
         ends, has_end = resolved
-        for position, text in zip(written.tolist(), values, strict=True):
+        for position, row in zip(written.tolist(), items, strict=True):
             changes = []
-            for item in text.split(";"):
-                item = item.strip()
-                if not item:
-                    continue
-                at, equals, prio = item.rpartition("=")
-                moment = self._instant(at) if equals else None
+            for at, equals, prio in row:
+                moment = instants[at] if equals else None
                 number = PRIORITIES.get(prio.strip())
                 if moment is None or number is None:
                     break
                 changes.append((moment, number))
             else:
                 good = bool(changes) and changes[0][0] == reported[position]
-                good &= all(a[0] < b[0] for a, b in pairwise(changes))
-                good &= not has_end[position] or changes[-1][0] <= ends[position]
-                good &= priority[position] in (0, changes[-1][1]) if changes else False
+                good = good and all(a[0] < b[0] for a, b in pairwise(changes))
+                good = good and (not has_end[position] or changes[-1][0] <= ends[position])
+                good = good and priority[position] in (0, changes[-1][1])
                 if good:
                     rows[position] = tuple(changes)
                     last[position] = changes[-1][1]

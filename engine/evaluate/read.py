@@ -110,7 +110,7 @@ def _csv_chunks(stream: IO[bytes], file: str) -> Iterator[Chunk]:
         raise InputError.at("the file is empty; the first line names the columns", file=file)
     header = [name.strip() for name in rows[0]]
     check_header(header, file)
-    line = int(breaks[header_end - 1]) if header_end else 0  # lines used by the header
+    line = int(breaks[0]) if ends.size else 0  # lines used by the header
     carry = data[header_end:]
     while True:
         more = stream.read(BLOCK_BYTES)
@@ -125,28 +125,38 @@ def _csv_chunks(stream: IO[bytes], file: str) -> Iterator[Chunk]:
             carry = data
             continue
         block, carry = data[:cut], data[cut:]
-        yield _csv_block(block, header, file, line)
-        line += int(_record_ends(block)[1][-1]) if block else 0
+        chunk, used = _csv_block(block, header, file, line)
+        yield chunk
+        line += used
 
 
 def _record_ends(data: bytes) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
     """Where records end (the last byte of their line break, outside quotes), and the line
-    breaks counted up to and including each byte."""
+    breaks in the data up to and including each of those ends."""
     raw = np.frombuffer(data, dtype=np.uint8)
     if not raw.size:
         return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
-    lone_cr = (raw == _CR) & np.append(raw[1:] != _LF, True)
-    is_break = (raw == _LF) | lone_cr
-    quoted = (np.cumsum(raw == _QUOTE) & 1).astype(np.bool_)
-    ends = np.flatnonzero(is_break & ~quoted).astype(np.int64)
-    return ends, np.cumsum(is_break, dtype=np.int64)
+    breaks = np.flatnonzero(raw == _LF)
+    crs = np.flatnonzero(raw == _CR)
+    if crs.size:  # a lone \r ends a line too; \r\n is one line break
+        lone = crs[(crs + 1 >= raw.size) | (raw[np.minimum(crs + 1, raw.size - 1)] != _LF)]
+        breaks = np.union1d(breaks, lone)
+    quotes = np.flatnonzero(raw == _QUOTE)
+    ends = breaks
+    if quotes.size:  # a break is inside quotes when an odd number of quotes precede it
+        ends = breaks[np.searchsorted(quotes, breaks) % 2 == 0]
+    counted = np.searchsorted(breaks, ends, side="right").astype(np.int64)
+    return ends.astype(np.int64), counted
 
 
-def _csv_block(block: bytes, header: list[str], file: str, first_line: int) -> Chunk:
-    """The records of `block` (whole records) starting at line `first_line` + 1."""
+def _csv_block(
+    block: bytes, header: list[str], file: str, first_line: int
+) -> tuple[Chunk, int]:
+    """The records of `block` (whole records) starting at line `first_line` + 1, and the
+    lines the block takes."""
     ends, breaks = _record_ends(block)
     starts = np.concatenate(([0], ends + 1))[: len(ends) + (0 if block.endswith((b"\n", b"\r")) else 1)]
-    record_lines = first_line + 1 + np.concatenate(([0], breaks[ends]))[: len(starts)]
+    record_lines = first_line + 1 + np.concatenate(([0], breaks))[: len(starts)]
     width = len(header)
     bad: dict[int, tuple[int, str]] = {}
 
@@ -194,7 +204,10 @@ def _csv_block(block: bytes, header: list[str], file: str, first_line: int) -> C
         keep = np.flatnonzero(~empty)
         batch = batch.take(pa.array(keep, type=pa.int64()))
         lines = lines[keep]
-    return Chunk(batch, lines, errors=errors)
+    raw = np.frombuffer(block, dtype=np.uint8)
+    lone_cr = int(((raw[:-1] == _CR) & (raw[1:] != _LF)).sum()) + int(block.endswith(b"\r"))
+    used = int((raw == _LF).sum()) + lone_cr
+    return Chunk(batch, lines, errors=errors), used
 
 
 def _empty(names: Sequence[str]) -> pa.RecordBatch:

@@ -53,9 +53,14 @@ def output_batch(evaluator: Evaluator, done: Evaluated, reported: pa.Array) -> p
     specs = [
         pa.array([p.specs[k] if p else "" for p in plans], type=pa.string()) for k in range(3)
     ]
-    due = evaluator.times.write(judged.due.reshape(-1)) if n else pa.array([], pa.string())
-    has_due = pa.array(judged.has_due.reshape(-1))
-    due = pc.if_else(has_due, due, pa.scalar(None, pa.string()))
+    flat = judged.has_due.reshape(-1)
+    written = evaluator.times.write(judged.due.reshape(-1)[flat])
+    where = np.cumsum(flat) - 1  # each due time's place among those written
+    if len(written):
+        due = written.take(pa.array(np.where(flat, where, 0), type=pa.int64()))
+        due = pc.if_else(pa.array(flat), due, pa.scalar(None, pa.string()))
+    else:
+        due = pa.nulls(len(flat), pa.string())
     for k in range(3):
         plan = pa.array(judged.plan[:, k], type=pa.int64())
         columns += [

@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from engine.clock.times import EpochTimes, format_time, parse_interval, parse_time
+from engine.clock.times import format_time, parse_interval, parse_time
 from engine.errors import InputError
 
 AMS = ZoneInfo("Europe/Amsterdam")
@@ -98,54 +98,3 @@ def test_an_interval_that_ends_before_it_starts_is_an_input_error() -> None:
 def test_a_malformed_interval_is_an_input_error(text: str) -> None:
     with pytest.raises(InputError):
         parse_interval(text)
-
-
-# -- EpochTimes: the common local form read and any instant written, as parse/format_time ----
-
-
-def test_epoch_times_read_the_common_form_as_parse_time() -> None:
-    times = EpochTimes(AMS)
-    for text in (
-        "2026-11-23T16:00",
-        "2026-11-23 16:00",
-        "2026-11-23T16:00:59",
-        "2026-07-01T00:00",
-        "2026-03-28T23:59",
-        "2026-03-30T00:00",
-    ):
-        assert times.read(text) == parse_time(text).timestamp(), text
-    assert times.read("2026-11-23T16:00") == datetime(2026, 11, 23, 15, tzinfo=UTC).timestamp()
-
-
-@pytest.mark.parametrize(
-    "text",
-    [
-        "2026-03-29T10:00",  # a DST-change day: left to parse_time, even when the time exists
-        "2026-10-25T02:30",  # ambiguous
-        "2026-11-23T16:00Z",  # an offset
-        "2026-11-23T16:00:00.5",
-        "2026-11-23t16:00",
-        " 2026-11-23T16:00",
-        "2026-11-23T24:00",
-        "2026-02-30T10:00",
-        "2026-W48-1T10:00",  # date.fromisoformat reads week dates; parse_time does not
-        "2026-11-23",
-        "gisteren",
-        "",
-    ],
-)
-def test_epoch_times_leave_every_other_form_to_parse_time(text: str) -> None:
-    assert EpochTimes(AMS).read(text) is None
-
-
-def test_epoch_times_write_as_format_time_across_dst_changes() -> None:
-    times = EpochTimes(AMS)
-    for start in (datetime(2026, 3, 29, tzinfo=UTC), datetime(2026, 10, 25, tzinfo=UTC)):
-        for minutes in range(0, 6 * 60, 7):
-            second = int(start.timestamp()) + minutes * 60 + minutes % 60
-            expected = format_time(datetime.fromtimestamp(second, AMS))
-            assert times.write(second) == expected
-    assert times.write(1_795_446_000) == "2026-11-23T16:00:00+01:00"
-    # an hour whose offset is not whole hours (Amsterdam before 1937) is written all the same
-    old = int(datetime(1930, 6, 1, 12, tzinfo=UTC).timestamp())
-    assert times.write(old) == format_time(datetime.fromtimestamp(old, AMS))

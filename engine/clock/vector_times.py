@@ -38,8 +38,7 @@ def _clock_texts() -> NDArray[np.void]:
     """Every second of a day as b"HH:MM:SS"."""
     at = np.arange(_DAY, dtype=np.int64)
     digits = [
-        (number // 10 + 48, number % 10 + 48)
-        for number in (at // 3600, at // 60 % 60, at % 60)
+        (number // 10 + 48, number % 10 + 48) for number in (at // 3600, at // 60 % 60, at % 60)
     ]
     colon = np.full(_DAY, ord(":"))
     parts = [digits[0][0], digits[0][1], colon, digits[1][0], digits[1][1], colon]
@@ -73,7 +72,11 @@ class LocalTimes:
         plain = pc.fill_null(pc.match_substring_regex(texts, _PLAIN), False)
         if not pc.any(plain).as_py():
             return np.zeros(n, dtype=np.int64), np.zeros(n, dtype=np.bool_)
-        full = pc.if_else(pc.equal(pc.utf8_length(texts), 16), pc.binary_join_element_wise(texts, ":00", ""), texts)
+        full = pc.if_else(
+            pc.equal(pc.utf8_length(texts), 16),
+            pc.binary_join_element_wise(texts, ":00", ""),
+            texts,
+        )
         full = pc.if_else(plain, pc.replace_substring(full, " ", "T"), None)
         stamps = pc.strptime(full, format="%Y-%m-%dT%H:%M:%S", unit="s", error_is_null=True)
         known = pc.fill_null(pc.is_valid(stamps), False).to_numpy(zero_copy_only=False)
@@ -106,9 +109,7 @@ class LocalTimes:
                 continue
             day = date.fromordinal(number + _EPOCH_ORDINAL)
             noon = datetime(day.year, day.month, day.day, 12, tzinfo=self.zone)
-            offsets = {
-                (noon + timedelta(hours=h)).utcoffset() for h in (-13, 0, 13)
-            }
+            offsets = {(noon + timedelta(hours=h)).utcoffset() for h in (-13, 0, 13)}
             offset = offsets.pop() if len(offsets) == 1 else None
             table[i] = -1 if offset is None else offset // timedelta(seconds=1)
         self._day_base, self._midnight_offsets = first, table

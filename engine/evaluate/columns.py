@@ -132,7 +132,9 @@ class ColumnReader:
             for position, values in zip(slow, picked, strict=True):
                 row_values = raw.get(position)
                 if row_values is None:
-                    row_values = {k: ("" if v is None else v) for k, v in values.items() if k in present}
+                    row_values = {
+                        k: ("" if v is None else v) for k, v in values.items() if k in present
+                    }
                 try:
                     parsed.append((position, self.reader.parse(int(lines[position]), row_values)))
                 except RowError as error:
@@ -145,9 +147,11 @@ class ColumnReader:
             tickets_list = tickets.to_pylist()
             for position, row in parsed:
                 tickets_list[position] = row.incident.ticket or ""
-                if row.incident.reported.utcoffset() != row.incident.reported.astimezone(
-                    self.reader.zone
-                ).utcoffset() or row.incident.reported.tzinfo is not self.reader.zone:
+                if (
+                    row.incident.reported.utcoffset()
+                    != row.incident.reported.astimezone(self.reader.zone).utcoffset()
+                    or row.incident.reported.tzinfo is not self.reader.zone
+                ):
                     reported_texts[position] = format_time(row.incident.reported)
             ticket_column = tickets_list
             slow_values = self._slow_columns([row for _, row in parsed])
@@ -172,7 +176,9 @@ class ColumnReader:
             "travel": travel,
             "start": start,
         }
-        picked_columns = {name: values[keep] if order is None else None for name, values in columns.items()}
+        picked_columns = {
+            name: values[keep] if order is None else None for name, values in columns.items()
+        }
         pause_rows, history_rows = pauses.take(keep), history.rows.take(keep)
         if order is not None and slow_values is not None:
             fast = np.flatnonzero(ok)
@@ -227,8 +233,10 @@ class ColumnReader:
         numbers = np.array(
             [self._cause_number(text) for text in encoded.dictionary.to_pylist()], dtype=np.int64
         )
-        found = numbers[encoded.indices.to_numpy(zero_copy_only=False)] if len(numbers) else (
-            np.zeros(len(texts), dtype=np.int64)
+        found = (
+            numbers[encoded.indices.to_numpy(zero_copy_only=False)]
+            if len(numbers)
+            else (np.zeros(len(texts), dtype=np.int64))
         )
         ok &= found >= 0
         result: Ints = np.maximum(found, 0)
@@ -274,7 +282,7 @@ class ColumnReader:
                     break
                 found.append((ends[0], ends[1]))
             else:
-                rows[position] = merge_pauses(found)  # type: ignore[arg-type]
+                rows[position] = merge_pauses(found)  # type: ignore[arg-type,type-var]
         return Pauses.of(rows)
 
     def _histories(
@@ -325,11 +333,29 @@ class ColumnReader:
 
     def _slow_columns(self, parsed: list[ParsedRow]) -> dict[str, Any]:
         """The columns of rows RowReader.parse read."""
-        out: dict[str, list[Any]] = {name: [] for name in (
-            "priority", "causes", "reported", "first", "has_first", "resolved", "has_resolved",
-            "arrival", "has_arrival", "visit", "has_work", "minutes", "kind", "on_site", "travel",
-            "start", "pauses", "history",
-        )}
+        out: dict[str, list[Any]] = {
+            name: []
+            for name in (
+                "priority",
+                "causes",
+                "reported",
+                "first",
+                "has_first",
+                "resolved",
+                "has_resolved",
+                "arrival",
+                "has_arrival",
+                "visit",
+                "has_work",
+                "minutes",
+                "kind",
+                "on_site",
+                "travel",
+                "start",
+                "pauses",
+                "history",
+            )
+        }
         for row in parsed:
             incident = row.incident
             out["priority"].append(incident.priority)
@@ -380,7 +406,7 @@ class _HistoryRows:
 
     def take(self, rows: Ints) -> History:
         h = self.history
-        return History(h.at[rows], h.priority[rows], h.count[rows])
+        return History(h.at[rows], h.priority[rows], h.entries[rows])
 
 
 def _codes(texts: pa.Array, values: tuple[str, ...]) -> Ints:
@@ -442,7 +468,7 @@ def _stack_history(
     at[is_fast, : fast.at.shape[1]], priority[is_fast, : fast.at.shape[1]] = fast.at, fast.priority
     at[~is_fast, : more.at.shape[1]] = more.at
     priority[~is_fast, : more.at.shape[1]] = more.priority
-    count[is_fast], count[~is_fast] = fast.count, more.count
+    count[is_fast], count[~is_fast] = fast.entries, more.entries
     return History(at, priority, count)
 
 

@@ -14,7 +14,6 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from datetime import datetime
 from pathlib import Path
-from typing import Any
 
 import pyarrow as pa
 
@@ -64,14 +63,6 @@ class BatchEvaluation:
         done = self.evaluator.evaluate(rows)
         problems = [(line, error) for line, error in chunk.errors]
         problems += [(int(chunk.lines[position]), error) for position, error in rejected]
-        failed = done.judged.failed
-        if failed.any():  # a plan the contract cannot give: the row is rejected
-            book = self.evaluator.book
-            for i in failed.nonzero()[0].tolist():
-                error = book.plans[int(done.judged.plan[i, 0])]
-                assert isinstance(error, Exception)
-                problems.append((int(rows.lines[i]), error))  # type: ignore[arg-type]
-            done = self.evaluator.evaluate(_without(rows, failed))
         for line, error in sorted(problems, key=lambda item: item[0]):
             self.builder.reject()
             for problem in error.problems:
@@ -90,10 +81,6 @@ class BatchEvaluation:
 
     def summary(self) -> Summary:
         return self.builder.summary()
-
-
-def _without(rows: Any, failed: Any) -> Any:  # pragma: no cover - a contract with holes
-    raise NotImplementedError
 
 
 def evaluate_export(
@@ -124,10 +111,12 @@ def evaluate_export(
         elif kind == PARQUET:
             import pyarrow.parquet as pq
 
-            with atomic_file(output, [source], binary=True) as stream:
-                with pq.ParquetWriter(stream, OUTPUT_SCHEMA) as writer:
-                    for batch in results:
-                        writer.write_batch(batch)
+            with (
+                atomic_file(output, [source], binary=True) as stream,
+                pq.ParquetWriter(stream, OUTPUT_SCHEMA) as writer,
+            ):
+                for batch in results:
+                    writer.write_batch(batch)
         else:
             with atomic_file(output, [source], binary=True) as stream:
                 if kind == CSV:

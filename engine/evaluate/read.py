@@ -59,8 +59,7 @@ def input_format(path: Path) -> str:
     found = INPUT_FORMATS.get(path.suffix.lower())
     if found is None:
         raise InputError.at(
-            "unknown kind of export; name it .csv, .jsonl (JSON Lines, also .ndjson) or "
-            ".parquet",
+            "unknown kind of export; name it .csv, .jsonl (JSON Lines, also .ndjson) or .parquet",
             file=str(path),
         )
     return found
@@ -149,13 +148,13 @@ def _record_ends(data: bytes) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
     return ends.astype(np.int64), counted
 
 
-def _csv_block(
-    block: bytes, header: list[str], file: str, first_line: int
-) -> tuple[Chunk, int]:
+def _csv_block(block: bytes, header: list[str], file: str, first_line: int) -> tuple[Chunk, int]:
     """The records of `block` (whole records) starting at line `first_line` + 1, and the
     lines the block takes."""
     ends, breaks = _record_ends(block)
-    starts = np.concatenate(([0], ends + 1))[: len(ends) + (0 if block.endswith((b"\n", b"\r")) else 1)]
+    starts = np.concatenate(([0], ends + 1))[
+        : len(ends) + (0 if block.endswith((b"\n", b"\r")) else 1)
+    ]
     record_lines = first_line + 1 + np.concatenate(([0], breaks))[: len(starts)]
     width = len(header)
     bad: dict[int, tuple[int, str]] = {}
@@ -367,7 +366,9 @@ def _item_text(column: str, item: Any) -> str | None:
                 parts[1] = str(parts[1])
         else:
             return None
-        if not all(isinstance(p, str) and p == p.strip() and p and not set(p) & set(";/=") for p in parts):
+        if not all(
+            isinstance(p, str) and p == p.strip() and p and not set(p) & set(";/=") for p in parts
+        ):
             return None
         return joiner.join(parts)
     if not isinstance(item, str) or not item or item != item.strip() or ";" in item:
@@ -393,6 +394,9 @@ def _parquet_chunks(stream: IO[bytes], file: str) -> Iterator[Chunk]:
         row += batch.num_rows
 
 
+_WHOLE_NUMBERS = ("priority", "minutes", "travel_minutes")
+
+
 def parquet_chunk(batch: pa.RecordBatch, before: int) -> Chunk:
     """A record batch of native columns (any types) as a chunk; rows numbered from before + 1."""
     lines = np.arange(before + 1, before + 1 + batch.num_rows, dtype=np.int64)
@@ -400,9 +404,8 @@ def parquet_chunk(batch: pa.RecordBatch, before: int) -> Chunk:
     raw: dict[int, Mapping[str, Any]] = {}
     typed: list[str] = []
     for name, column in zip(batch.schema.names, batch.columns, strict=True):
-        if pa.types.is_string(column.type) or pa.types.is_large_string(column.type):
-            columns.append(column.cast(pa.string()))
-        elif pa.types.is_integer(column.type) and name in ("priority", "minutes", "travel_minutes"):
+        text = pa.types.is_string(column.type) or pa.types.is_large_string(column.type)
+        if text or (pa.types.is_integer(column.type) and name in _WHOLE_NUMBERS):
             columns.append(column.cast(pa.string()))
         elif pa.types.is_boolean(column.type) and name == "on_site":
             columns.append(pc.if_else(column, "true", "false"))
@@ -412,7 +415,11 @@ def parquet_chunk(batch: pa.RecordBatch, before: int) -> Chunk:
     if typed:
         for position, values in enumerate(batch.select(typed).to_pylist()):
             if any(v is not None for v in values.values()):
-                full = {k: v for k, v in batch.slice(position, 1).to_pylist()[0].items() if v is not None}
+                full = {
+                    k: v
+                    for k, v in batch.slice(position, 1).to_pylist()[0].items()
+                    if v is not None
+                }
                 cells = _as_text(full)
                 raw[position] = full if cells is None else cells
     return Chunk(pa.RecordBatch.from_arrays(columns, names=batch.schema.names), lines, raw)

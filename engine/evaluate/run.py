@@ -91,6 +91,8 @@ class Evaluator:
 
     def evaluate(self, rows: Rows) -> Evaluated:
         judged = judge(self.book, rows.incidents, self.as_of_us)
+        if judged.failed.any():  # the book was checked for every priority: cannot happen
+            self.book.plan(int(judged.plan[int(judged.failed.argmax()), 0]))
         return Evaluated(rows, judged, self._costs(rows))
 
     # -- costs ---------------------------------------------------------------------------------
@@ -154,8 +156,8 @@ class Evaluator:
                     return Cost(None, error.problems[0].message)
         else:
             window = (OFFICE_HOURS, EVENING_WEEKEND)[window_code]
-        key = (window, work.priority, work.minutes, work.kind, work.on_site)
-        key += (work.travel_minutes, work.causes)
+        key: tuple[object, ...] = (window, work.priority, work.minutes, work.kind)
+        key += (work.on_site, work.travel_minutes, work.causes)
         found = self._quotes.get(key)
         if found is None:
             try:

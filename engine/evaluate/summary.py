@@ -72,9 +72,9 @@ class Summary:
         for key, counts in other.statuses.items():
             statuses.setdefault(key, Counter()).update(counts)
         months = dict(self.months)
-        for key, (met, breached) in other.months.items():
-            was = months.get(key, (0, 0))
-            months[key] = (was[0] + met, was[1] + breached)
+        for month, (met, breached) in other.months.items():
+            was = months.get(month, (0, 0))
+            months[month] = (was[0] + met, was[1] + breached)
         by_priority = dict(self.cost_by_priority)
         for prio, cost in other.cost_by_priority.items():
             by_priority[prio] = by_priority.get(prio, _ZERO) + cost

@@ -50,9 +50,7 @@ def output_batch(evaluator: Evaluator, done: Evaluated, reported: pa.Array) -> p
         pa.array(rows.incidents.priority, type=pa.int64()),
         reported,
     ]
-    specs = [
-        pa.array([p.specs[k] if p else "" for p in plans], type=pa.string()) for k in range(3)
-    ]
+    specs = [pa.array([p.specs[k] if p else "" for p in plans], type=pa.string()) for k in range(3)]
     flat = judged.has_due.reshape(-1)
     written = evaluator.times.write(judged.due.reshape(-1)[flat])
     where = np.cumsum(flat) - 1  # each due time's place among those written
@@ -132,7 +130,8 @@ def _joined(lines: pa.Array) -> bytes:
     data = lines.buffers()[2]
     if data is None:
         return b""
-    return data.to_pybytes()[int(offsets[0]) : int(offsets[-1])]
+    found: bytes = data.to_pybytes()[int(offsets[0]) : int(offsets[-1])]
+    return found
 
 
 # -- JSON Lines --------------------------------------------------------------------------------
@@ -186,9 +185,7 @@ def _json_strings(column: pa.Array) -> pa.Array:
     special = pc.fill_null(pc.match_substring_regex(column, _NEEDS_ESCAPE), False)
     if pc.any(special).as_py():
         values = column.to_pylist()
-        texts = [
-            "null" if v is None else json.dumps(v, ensure_ascii=False) for v in values
-        ]
+        texts = ["null" if v is None else json.dumps(v, ensure_ascii=False) for v in values]
         return pa.array(texts, type=pa.string())
     quoted = pc.binary_join_element_wise(pa.scalar('"'), column, pa.scalar('"'), "")
     return pc.fill_null(quoted, "null")

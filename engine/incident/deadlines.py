@@ -94,15 +94,20 @@ def incident_deadlines(
     pauses = merge_pauses(incident.pauses)
     stops = (incident.first_response, incident.resolved, incident.on_site)
     reported = _micros(incident.reported)
+    (first, has_first), (resolved, has_resolved), (arrival, has_arrival) = (
+        (np.array([_micros(moment) if moment else 0]), np.array([moment is not None]))
+        for moment in stops
+    )
     one = Incidents(
         np.array([incident.priority]),
         np.array([causes]),
         np.array([reported]),
-        *(
-            part
-            for moment in stops
-            for part in (np.array([_micros(moment) if moment else 0]), np.array([moment is not None]))
-        ),
+        first,
+        has_first,
+        resolved,
+        has_resolved,
+        arrival,
+        has_arrival,
         np.array([True]),
         Pauses.of([tuple((_micros(a), _micros(b)) for a, b in pauses)]),
         History.none(1),
@@ -124,7 +129,9 @@ def incident_deadlines(
         used = timedelta(microseconds=int(judged.used[0, k])) if actual is not None else None
         if spec == BEST_EFFORT or waived:
             segments = _segments(calendar, pauses, start, actual) if actual is not None else ()
-            targets.append(Target(spec, None, True, None, basis, start, used, segments, waived, actual))
+            targets.append(
+                Target(spec, None, True, None, basis, start, used, segments, waived, actual)
+            )
             continue
         due = _instant(int(judged.due[0, k]), calendar)
         met = None if actual is None else STATUSES[int(judged.status[0, k])] == "met"

@@ -46,12 +46,12 @@ BASES = ("actual", "projected", "reported")
 
 
 class History(NamedTuple):
-    """Priority histories: (rows, entries) times and priorities, `count` entries per row (0:
+    """Priority histories: (rows, entries) times and priorities, `entries` per row (0:
     no change). The first entry is at the report; entries are in time order."""
 
     at: Ints
     priority: Ints
-    count: Ints
+    entries: Ints
 
     @classmethod
     def none(cls, n: int) -> History:
@@ -124,15 +124,30 @@ def judge(book: PlanBook, rows: Incidents, as_of: int, measure_all: bool = False
     if n == 0:
         return out
     everyone = np.ones(n, dtype=np.bool_)
-    _clock(book, rows, out, 0, rows.reported, rows.first, rows.has_first, everyone, as_of, measure_all)
+    _clock(
+        book, rows, out, 0, rows.reported, rows.first, rows.has_first, everyone, as_of, measure_all
+    )
     start = rows.reported
     if book.settings.resolution_clock_start == "first_response":
         projected = out.has_due[:, 0]
         start = np.where(rows.has_first, rows.first, np.where(projected, out.due[:, 0], start))
         out.basis[:] = np.where(rows.has_first, 0, np.where(projected, 1, 2))
-    _clock(book, rows, out, 1, start, rows.resolved, rows.has_resolved, everyone, as_of, measure_all)
+    _clock(
+        book, rows, out, 1, start, rows.resolved, rows.has_resolved, everyone, as_of, measure_all
+    )
     needed = rows.visit | rows.has_arrival
-    _clock(book, rows, out, 2, rows.reported, rows.arrival, rows.has_arrival, needed, as_of, measure_all)
+    _clock(
+        book,
+        rows,
+        out,
+        2,
+        rows.reported,
+        rows.arrival,
+        rows.has_arrival,
+        needed,
+        as_of,
+        measure_all,
+    )
     out.status[~needed, 2] = NOT_APPLICABLE_CODE
     return out
 
@@ -204,13 +219,13 @@ def _pieces(
     at[:, 0] = start
     plans[:, 0] = base + rows.priority
     count = np.ones(n, dtype=np.int64)
-    changed = np.flatnonzero(history.count > 1)
+    changed = np.flatnonzero(history.entries > 1)
     if not changed.size:
         return at, plans, count, plans[:, 0].copy()
     last = plans[:, 0].copy()
     carry_over = book.settings.priority_change == "carry_over"
     for e in range(history.at.shape[1]):
-        r = changed[history.count[changed] > e]
+        r = changed[history.entries[changed] > e]
         when, plan = history.at[r, e], base[r] + history.priority[r, e]
         seen = (e == 0) | ~has_actual[r] | (when < actual[r])
         r, when, plan = r[seen], when[seen], plan[seen]
@@ -238,25 +253,24 @@ def _groups(book: PlanBook, plans: Ints, rows: Ints) -> list[tuple[ServiceClock,
     ]
 
 
-def _used(
-    book: PlanBook, at: Ints, plans: Ints, count: Ints, pauses: Pauses, until: Ints
-) -> Ints:
+def _used(book: PlanBook, at: Ints, plans: Ints, count: Ints, pauses: Pauses, until: Ints) -> Ints:
     """Service time counted over the pieces up to `until`."""
     used = np.zeros(len(until), dtype=np.int64)
     for p in range(at.shape[1]):
         rows = np.flatnonzero((count > p) & (at[:, p] < until))
         if not rows.size:
             break
-        end = np.minimum(np.where(count[rows] > p + 1, at[rows, min(p + 1, at.shape[1] - 1)], until[rows]), until[rows])
+        end = np.minimum(
+            np.where(count[rows] > p + 1, at[rows, min(p + 1, at.shape[1] - 1)], until[rows]),
+            until[rows],
+        )
         for clock, group in _groups(book, plans[:, p], rows):
             where = np.searchsorted(rows, group)
             used[group] += clock.paused_elapsed(at[group, p], end[where], pauses.take(group))
     return used
 
 
-def _due(
-    book: PlanBook, at: Ints, plans: Ints, count: Ints, pauses: Pauses, limit: Ints
-) -> Ints:
+def _due(book: PlanBook, at: Ints, plans: Ints, count: Ints, pauses: Pauses, limit: Ints) -> Ints:
     """The instant the time counted over the pieces reaches `limit`: before each change, the
     piece holds what remains only when its open time is not zero and at least that."""
     due = np.zeros(len(limit), dtype=np.int64)
@@ -275,7 +289,9 @@ def _due(
             hit = (available > 0) & (available >= remaining[group])
             if hit.any():
                 took = group[hit]
-                due[took] = clock.paused_deadline(at[took, p], remaining[took], taken.take(np.flatnonzero(hit)))
+                due[took] = clock.paused_deadline(
+                    at[took, p], remaining[took], taken.take(np.flatnonzero(hit))
+                )
                 done[took] = True
             remaining[group[~hit]] -= available[~hit]
     return due

@@ -155,8 +155,9 @@ class PlanBook:
                 code, limit = STATUSES.index(BEST_EFFORT_STATUS), 0
             else:
                 duration = target_duration(spec, f"targets.P{priority}.{name}")
-                code, limit = COUNTED, duration.days * 86_400 * US + (
-                    duration.seconds * US + duration.microseconds
+                code, limit = (
+                    COUNTED,
+                    duration.days * 86_400 * US + (duration.seconds * US + duration.microseconds),
                 )
             fixed.append(code)
             limits.append(limit)

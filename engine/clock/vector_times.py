@@ -32,6 +32,7 @@ _FIRST_DAY = date(1971, 1, 1).toordinal() - _EPOCH_ORDINAL
 _END_DAY = date(2200, 1, 1).toordinal() - _EPOCH_ORDINAL
 _PLAIN = r"^\d{4}-\d\d-\d\d[T ]\d\d:\d\d(:\d\d)?$"
 _WIDTH = 25  # YYYY-MM-DDTHH:MM:SS+HH:MM
+_ZERO_TIME = "1971-01-01T00:00"
 
 
 def _clock_texts() -> NDArray[np.void]:
@@ -72,15 +73,25 @@ class LocalTimes:
         plain = pc.fill_null(pc.match_substring_regex(texts, _PLAIN), False)
         if not pc.any(plain).as_py():
             return np.zeros(n, dtype=np.int64), np.zeros(n, dtype=np.bool_)
-        full = pc.if_else(
-            pc.equal(pc.utf8_length(texts), 16),
-            pc.binary_join_element_wise(texts, ":00", ""),
-            texts,
-        )
-        full = pc.if_else(plain, pc.replace_substring(full, " ", "T"), None)
-        stamps = pc.strptime(full, format="%Y-%m-%dT%H:%M:%S", unit="s", error_is_null=True)
-        known = pc.fill_null(pc.is_valid(stamps), False).to_numpy(zero_copy_only=False)
-        wall = pc.fill_null(stamps.cast(pa.int64()), 0).to_numpy(zero_copy_only=False)
+        fields = [
+            pc.cast(
+                pc.utf8_slice_codeunits(pc.if_else(plain, texts, _ZERO_TIME), start, stop),
+                pa.int64(),
+            )
+            for start, stop in ((0, 4), (5, 7), (8, 10), (11, 13), (14, 16))
+        ]
+        year, month, day, hour, minute = (f.to_numpy(zero_copy_only=False) for f in fields)
+        seconds = pc.utf8_slice_codeunits(pc.if_else(plain, texts, _ZERO_TIME), 17, 19)
+        second = pc.cast(pc.if_else(pc.equal(seconds, ""), "0", seconds), pa.int64())
+        second = second.to_numpy(zero_copy_only=False)
+        known = plain.to_numpy(zero_copy_only=False) & (month >= 1) & (month <= 12)
+        known &= (hour < 24) & (minute < 60) & (second < 60) & (year >= 1971) & (year < 2200)
+        month = np.where(known, month, 1)
+        first = (np.where(known, year, 1971) - 1970) * 12 + month - 1
+        starts = first.astype("datetime64[M]").astype("datetime64[D]").astype(np.int64)
+        ends = (first + 1).astype("datetime64[M]").astype("datetime64[D]").astype(np.int64)
+        known &= (day >= 1) & (day <= ends - starts)
+        wall = (starts + day - 1) * _DAY + hour * 3600 + minute * 60 + second
         days = wall // _DAY
         known &= (days >= _FIRST_DAY) & (days < _END_DAY)
         if known.any():

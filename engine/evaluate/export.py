@@ -103,8 +103,8 @@ def evaluate_export(
     file = name or str(source)
     evaluation = BatchEvaluation(rules, contract, as_of, file)
     kind = output_format(output) if output is not None else None
-    results = _results(evaluation, read_export(source, file), on_reject, on_progress)
-    with paced_collection():
+    with paced_collection() as collect:
+        results = _results(evaluation, read_export(source, file), on_reject, on_progress, collect)
         if output is None or kind == HTML:
             for _ in results:
                 pass
@@ -132,12 +132,14 @@ def _results(
     chunks: Iterator[Chunk],
     on_reject: Callable[[Problem], None],
     on_progress: Callable[[int], None] | None,
+    collect: Callable[[int], None],
 ) -> Iterator[pa.RecordBatch]:
     next_report = PROGRESS_EVERY
     for chunk in chunks:
         yield evaluation.run(chunk, on_reject)
         builder = evaluation.builder
         done = builder.rows_out + builder.rows_rejected
+        collect(done)
         if on_progress is not None:
             while done >= next_report:
                 on_progress(next_report)

@@ -1,41 +1,29 @@
-"""The `sla` command line: parse options, call the engine, print. No rules live here."""
+"""The `sla` command line: parse options, call the engine's facade (`engine`), print.
+
+No rules and no choice of report live here: each command turns its options into one or two
+calls of the facade and writes what comes back. Only `engine` is imported; the facade imports
+what a command needs when it runs, so `sla deadline` does not load Jinja or WeasyPrint.
+
+Adding a command: a function decorated with `@main.command`, `@click.pass_context` and
+`@reports_errors`, with `--help` text that has an example (tests/test_cli.py checks both).
+"""
 
 from __future__ import annotations
 
 import functools
-import json
 import os
 import sys
 from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
-from engine.clock.times import DEFAULT_ZONE, parse_interval, parse_time
-from engine.contract import builder as contract_builder
-from engine.contract import diff as contract_diff
-from engine.contract import terms
-from engine.contract.load import resolve_target
-from engine.errors import Problem, SlaError
-from engine.incident.deadlines import Incident
-from engine.incident.load import load_incident
-from engine.incident.under_contract import deadlines_for
-from engine.output import write_atomic
-from engine.paths import CONTRACTS_DIR, EXAMPLES_DIR, RULES_DIR, SCHEMAS_DIR, display_path
-from engine.present import contract_view, documents
-from engine.present.deadline_report import deadlines_as_dict, format_deadlines_text
-from engine.present.maintenance import load_notice
-from engine.present.pdf import html_to_pdf
-from engine.present.prepaid_report import format_ledger_text, ledger_json
-from engine.present.quote_report import format_quote_text, quote_json
-from engine.pricing.prepaid import evaluate_ledger, ledger_contract, load_ledger
-from engine.pricing.quote import WORK_KINDS, Work, quote
-from engine.rules import problems as reporting
-from engine.rules.ruleset import RuleSet, load_rules
-from engine.rules.schemas import KINDS, schema_files
-from engine.rules.validation import validate
+import engine
+
+if TYPE_CHECKING:
+    from engine import RuleSet
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -47,7 +35,7 @@ def reports_errors(command: F) -> F:
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         try:
             return command(*args, **kwargs)
-        except SlaError as error:
+        except engine.SlaError as error:
             for problem in error.problems:
                 click.echo(f"error: {problem}", err=True)
             sys.exit(1)
@@ -73,13 +61,34 @@ def reports_errors(command: F) -> F:
 
 
 def rules_of(context: click.Context) -> RuleSet:
-    """The rule set, loaded once per command from the --rules folder."""
+    """The rule set, loaded once per command from the --rules folder (default: shipped)."""
     state: dict[str, Any] = context.ensure_object(dict)
     if "rules" not in state:
-        state["rules"] = load_rules(state["rules_dir"])
+        state["rules"] = engine.load_rules(state["rules_dir"])
     rules: RuleSet = state["rules"]
     return rules
 
+
+def rules_dir_of(context: click.Context) -> Path:
+    """The --rules folder, or the shipped rules."""
+    folder: Path | None = context.ensure_object(dict)["rules_dir"]
+    return folder or engine.RULES_DIR
+
+
+def _set_rules_dir(context: click.Context, _param: click.Parameter, value: Path | None) -> None:
+    if value is not None:
+        context.ensure_object(dict)["rules_dir"] = value
+
+
+# The same --rules as the group's, accepted after the command name too (`sla quote --rules …`).
+rules_option = click.option(
+    "--rules",
+    type=click.Path(file_okay=False, path_type=Path),
+    expose_value=False,
+    callback=_set_rules_dir,
+    metavar="DIR",
+    help="Folder of rules to use instead of the shipped rules (e.g. a contracts repository's).",
+)
 
 addon_option = click.option(
     "--addon",
@@ -95,13 +104,13 @@ addon_option = click.option(
     "--rules",
     "rules_dir",
     type=click.Path(file_okay=False, path_type=Path),
-    default=RULES_DIR,
-    show_default="the shipped rules/",
+    default=None,
+    show_default="the shipped rules",
     help="Folder of rules (tiers, add-ons, exceptions, calendars, prices, decisions).",
 )
 @click.version_option(package_name="sla")
 @click.pass_context
-def main(context: click.Context, rules_dir: Path) -> None:
+def main(context: click.Context, rules_dir: Path | None) -> None:
     """Service-level contracts of VIOMS: validate them, show what applies, compute deadlines."""
     context.ensure_object(dict)["rules_dir"] = rules_dir
 
@@ -111,18 +120,20 @@ def main(context: click.Context, rules_dir: Path) -> None:
 @click.option(
     "--format",
     "output_format",
-    type=click.Choice(reporting.FORMATS),
+    type=click.Choice(engine.PROBLEM_FORMATS),
     default="text",
     show_default=True,
     help="text: file:line:col: key.path: message; json: a list of objects; github: annotations.",
 )
+@rules_option
 @click.pass_context
 @reports_errors
 def validate_command(context: click.Context, paths: tuple[Path, ...], output_format: str) -> None:
     """Check rule, contract, incident, ledger and notice files; report every problem, then
     exit 1 if there was one.
 
-    PATHS are files or folders (default: the rules folder, contracts/ and examples/). Rule
+    PATHS are files or folders (default: the rules folder, and contracts/ and examples/ of
+    the working folder when it has them). Rule
     files are known by where they sit in the rules folder; other files by the schema their
     first line names (`# yaml-language-server: $schema=.../incident.schema.json`), and a
     file that names none is a contract.
@@ -132,10 +143,8 @@ def validate_command(context: click.Context, paths: tuple[Path, ...], output_for
       sla validate contracts/
       sla validate --format github contracts/acme.yaml
     """
-    rules_dir: Path = context.obj["rules_dir"]
-    roots = list(paths) or [rules_dir, CONTRACTS_DIR, EXAMPLES_DIR]
-    report = validate(roots, rules_dir)
-    output = reporting.REPORTERS[output_format](report.problems)
+    report = engine.validate(list(paths), rules_dir_of(context))
+    output = engine.problems_report(report.problems, output_format)
     if output_format == "json" or report.problems:
         click.echo(output, nl=False)
     if report.ok:
@@ -156,10 +165,11 @@ def validate_command(context: click.Context, paths: tuple[Path, ...], output_for
 @click.option(
     "--format",
     "output_format",
-    type=click.Choice(["yaml", "json"]),
+    type=click.Choice(engine.CONTRACT_FORMATS),
     default="yaml",
     show_default=True,
 )
+@rules_option
 @click.pass_context
 @reports_errors
 def show_command(
@@ -176,18 +186,8 @@ def show_command(
       sla show advanced --addon aws
       sla show contracts/bakkerij-de-vries.yaml --explain
     """
-    contract = resolve_target(rules_of(context), target, addons)
-    if explain:
-        text = (
-            contract_view.explain_json(contract)
-            if output_format == "json"
-            else contract_view.explain_text(contract)
-        )
-    elif output_format == "json":
-        text = contract_view.contract_json(contract)
-    else:
-        text = contract_view.contract_yaml(contract)
-    click.echo(text, nl=False)
+    contract = engine.resolve_target(rules_of(context), target, addons)
+    click.echo(engine.contract_report(contract, output_format, explain=explain), nl=False)
 
 
 class TimeType(click.ParamType):  # type: ignore[type-arg]
@@ -199,8 +199,8 @@ class TimeType(click.ParamType):  # type: ignore[type-arg]
         if isinstance(value, datetime):
             return value
         try:
-            return parse_time(value)
-        except SlaError as error:
+            return engine.parse_time(value)
+        except engine.SlaError as error:
             self.fail(error.problems[0].message, param, ctx)
 
 
@@ -213,20 +213,20 @@ class IntervalType(click.ParamType):  # type: ignore[type-arg]
         if isinstance(value, tuple):
             return value
         try:
-            return parse_interval(value)
-        except SlaError as error:
+            return engine.parse_interval(value)
+        except engine.SlaError as error:
             self.fail(error.problems[0].message, param, ctx)
 
 
 format_option = click.option(
     "--format",
     "output_format",
-    type=click.Choice(["text", "json"]),
+    type=click.Choice(engine.REPORT_FORMATS),
     default="text",
     show_default=True,
 )
 lang_option = click.option(
-    "--lang", type=click.Choice(["nl", "en"]), default="nl", show_default=True, help="Language."
+    "--lang", type=click.Choice(engine.LANGUAGES), default="nl", show_default=True, help="Language."
 )
 
 
@@ -254,6 +254,7 @@ lang_option = click.option(
 @addon_option
 @format_option
 @lang_option
+@rules_option
 @click.pass_context
 @reports_errors
 def deadline_command(
@@ -282,9 +283,9 @@ def deadline_command(
       sla deadline contracts/advocatenkantoor-meijer.yaml --priority 2 \\
           --reported "2026-11-27 18:00" --first-response "2026-11-27 19:10" --format json
     """
-    rules = rules_of(context)
-    contract = resolve_target(rules, target, addons)
-    incident = Incident(
+    deadlines = engine.deadlines(
+        rules_of(context),
+        target,
         priority=priority,
         reported=reported,
         first_response=first_response,
@@ -292,16 +293,13 @@ def deadline_command(
         on_site=on_site,
         causes=causes,
         pauses=pauses,
+        addons=addons,
     )
-    deadlines = deadlines_for(rules, contract, incident)
-    if output_format == "json":
-        click.echo(json.dumps(deadlines_as_dict(deadlines), indent=2, ensure_ascii=False))
-    else:
-        click.echo(format_deadlines_text(deadlines, lang))
+    click.echo(engine.deadline_report(deadlines, output_format, lang), nl=False)
 
 
 @main.command("schema")
-@click.argument("kind", type=click.Choice(KINDS), default="contract")
+@click.argument("kind", type=click.Choice(engine.SCHEMA_KINDS), default="contract")
 @click.option(
     "-o",
     "--output",
@@ -321,13 +319,10 @@ def schema_command(kind: str, output: Path | None) -> None:
       sla schema -o .schemas/
     """
     if output is None:
-        click.echo((SCHEMAS_DIR / f"{kind}.schema.json").read_text(encoding="utf-8"), nl=False)
+        click.echo(engine.schema_text(kind), nl=False)
         return
-    output.mkdir(parents=True, exist_ok=True)
-    shipped = schema_files()
-    for source in shipped:
-        write_atomic(output / source.name, source.read_bytes(), inputs=shipped)
-    click.echo(f"wrote {len(shipped)} schemas to {display_path(output)}")
+    written = engine.write_schemas(output)
+    click.echo(f"wrote {written} schemas to {engine.display_path(output)}")
 
 
 @main.command("term")
@@ -339,13 +334,8 @@ def schema_command(kind: str, output: Path | None) -> None:
     metavar="DATE",
     help="The date to judge (YYYY-MM-DD); default: today in Europe/Amsterdam.",
 )
-@click.option(
-    "--format",
-    "output_format",
-    type=click.Choice(["text", "json"]),
-    default="text",
-    show_default=True,
-)
+@format_option
+@rules_option
 @click.pass_context
 @reports_errors
 def term_command(
@@ -362,13 +352,8 @@ def term_command(
       sla term contracts/bakkerij-de-vries.yaml
       sla term contracts/bakkerij-de-vries.yaml --on 2026-11-30 --format json
     """
-    effective = resolve_target(rules_of(context), contract)
-    result = terms.contract_terms(effective, on.date() if on else terms.today())
-    if output_format == "json":
-        click.echo(json.dumps(result.as_dict(), indent=2), nl=False)
-        click.echo()
-    else:
-        click.echo(terms.terms_text(result, contract), nl=False)
+    result = engine.contract_term(rules_of(context), contract, on.date() if on else None)
+    click.echo(engine.terms_report(result, output_format, contract), nl=False)
 
 
 @main.command("diff")
@@ -377,7 +362,7 @@ def term_command(
 @click.option(
     "--format",
     "output_format",
-    type=click.Choice(contract_diff.FORMATS),
+    type=click.Choice(engine.DIFF_FORMATS),
     default="text",
     show_default=True,
     help="md: a Markdown table for a pull-request comment.",
@@ -385,6 +370,7 @@ def term_command(
 @click.option(
     "--exit-code", is_flag=True, help="Exit 1 when the contracts differ, as git diff does."
 )
+@rules_option
 @click.pass_context
 @reports_errors
 def diff_command(
@@ -410,19 +396,17 @@ def diff_command(
     if rev is not None:
         if len(targets) != 1:
             raise click.UsageError("with --rev, give one contract file")
-        old = contract_diff.contract_at_revision(rules, rev, Path(targets[0]))
+        result = engine.diff_revision(rules, rev, Path(targets[0]))
     elif len(targets) != 2:
         raise click.UsageError("give two targets, A and B (or --rev REV and one contract)")
     else:
-        old = contract_diff.side_for_target(rules, targets[0])
-    new = contract_diff.side_for_target(rules, targets[-1])
-    result = contract_diff.diff(old, new)
-    click.echo(contract_diff.RENDERERS[output_format](result), nl=False)
+        result = engine.diff_targets(rules, targets[0], targets[1])
+    click.echo(engine.diff_report(result, output_format), nl=False)
     if exit_code and result.differs:
         sys.exit(1)
 
 
-def _asker(no_input: bool) -> contract_builder.Ask:
+def _asker(no_input: bool) -> Callable[..., str]:
     """Prompt for a value (asked again while the answer is wrong), or with --no-input refuse."""
 
     def ask(
@@ -441,7 +425,7 @@ def _asker(no_input: bool) -> contract_builder.Ask:
         def convert(answer: str) -> str:
             try:
                 return check(answer)
-            except SlaError as error:
+            except engine.SlaError as error:
                 raise click.BadParameter(error.problems[0].message) from None
 
         answer: str = click.prompt(
@@ -478,6 +462,7 @@ def _asker(no_input: bool) -> contract_builder.Ask:
 )
 @click.option("--force", is_flag=True, help="Overwrite the output file if it exists.")
 @click.option("--no-input", is_flag=True, help="Never prompt: a missing value is an error.")
+@rules_option
 @click.pass_context
 @reports_errors
 def new_command(
@@ -509,21 +494,21 @@ def new_command(
     """
     rules = rules_of(context)
     if output is not None:
-        contract_builder.refuse_overwrite(output, force)
-    given = contract_builder.Given(
+        engine.refuse_overwrite(output, force)
+    given = engine.NewContract(
         customer, tier, base, addons, settings, acknowledgements, start, period_months
     )
     ask = _asker(no_input)
     try:
-        draft = contract_builder.gather(rules, given, ask, terms.today())
-    except contract_builder.BadOption as error:
+        draft = engine.gather_contract(rules, given, ask, engine.today())
+    except engine.BadOption as error:
         raise click.BadParameter(error.message, param_hint=error.option) from None
     if output is None:
-        default = contract_builder.default_file(draft.customer)
+        default = engine.default_contract_file(draft.customer)
         output = Path(ask("-o/--output", "File to write", check=str.strip, default=default))
-        contract_builder.refuse_overwrite(output, force)
-    contract_builder.write_contract(rules, draft, output, force)
-    click.echo(f"wrote {display_path(output)}")
+        engine.refuse_overwrite(output, force)
+    engine.write_contract(rules, draft, output, force)
+    click.echo(f"wrote {engine.display_path(output)}")
 
 
 @main.command("quote")
@@ -540,7 +525,7 @@ def new_command(
 @click.option(
     "--work",
     "kind",
-    type=click.Choice(WORK_KINDS),
+    type=click.Choice(engine.WORK_KINDS),
     help="incident (default), config-change or outside-sla (ad hoc).",
 )
 @click.option("--on-site", is_flag=True, help="An engineer came on site.")
@@ -556,6 +541,7 @@ def new_command(
 @addon_option
 @format_option
 @lang_option
+@rules_option
 @click.pass_context
 @reports_errors
 def quote_command(
@@ -606,13 +592,14 @@ def quote_command(
             raise click.UsageError(
                 f"--incident gives the facts of the call; leave out {', '.join(given)}"
             )
-        work = load_incident(incident_file, display_path(incident_file), rules).work()
+        work = engine.incident_work(rules, incident_file)
+        call = engine.call_facts(work, rules, incident_file)
     else:
         missing = [n for n in ("--priority", "--start", "--minutes") if facts[n] is None]
         if missing:
             raise click.UsageError(f"missing {', '.join(missing)} (or give --incident FILE)")
         assert priority is not None and start is not None and minutes is not None
-        work = Work(
+        work = engine.Work(
             priority=priority,
             start=start,
             minutes=minutes,
@@ -622,17 +609,16 @@ def quote_command(
             causes=causes,
             ticket=ticket,
         )
-    result = quote(rules, resolve_target(rules, target, addons), work)
-    if output_format == "json":
-        click.echo(quote_json(result), nl=False)
-    else:
-        click.echo(format_quote_text(result, lang), nl=False)
+        call = engine.call_facts(work)
+    result = engine.quote_call(rules, target, work, addons)
+    click.echo(engine.quote_report(result, output_format, lang, call), nl=False)
 
 
 @main.command("hours")
 @click.argument("ledger", type=click.Path(dir_okay=False, path_type=Path))
 @format_option
 @lang_option
+@rules_option
 @click.pass_context
 @reports_errors
 def hours_command(context: click.Context, ledger: Path, output_format: str, lang: str) -> None:
@@ -648,13 +634,8 @@ def hours_command(context: click.Context, ledger: Path, output_format: str, lang
       sla hours examples/ledgers/jansen-strippenkaart.yaml
       sla hours examples/ledgers/meijer-overdrawn.yaml --format json
     """
-    rules = rules_of(context)
-    document = load_ledger(ledger, display_path(ledger))
-    report = evaluate_ledger(rules, ledger_contract(rules, document, ledger), document)
-    if output_format == "json":
-        click.echo(ledger_json(report), nl=False)
-    else:
-        click.echo(format_ledger_text(report, lang), nl=False)
+    report = engine.prepaid_card(rules_of(context), ledger)
+    click.echo(engine.ledger_report(report, output_format, lang), nl=False)
     for problem in report.rejected:
         click.echo(f"error: {problem}", err=True)
     if report.rejected:
@@ -666,7 +647,7 @@ def hours_command(context: click.Context, ledger: Path, output_format: str, lang
 @click.option(
     "--doc",
     "document",
-    type=click.Choice(documents.DOCUMENTS),
+    type=click.Choice(engine.DOCUMENTS),
     required=True,
     help="annex: the SLA annex; quote: an incident quote; maintenance: a maintenance notice.",
 )
@@ -686,7 +667,7 @@ def hours_command(context: click.Context, ledger: Path, output_format: str, lang
 @click.option(
     "--format",
     "output_format",
-    type=click.Choice(["html", "md", "pdf"]),
+    type=click.Choice(engine.DOCUMENT_FORMATS),
     default="html",
     show_default=True,
     help="html (self-contained, print-ready A4), md (Markdown) or pdf.",
@@ -704,8 +685,15 @@ def hours_command(context: click.Context, ledger: Path, output_format: str, lang
     type=click.DateTime(["%Y-%m-%d"]),
     help="The document's date (YYYY-MM-DD); default today.",
 )
+@click.option(
+    "--pdfa",
+    is_flag=True,
+    help="--format pdf: write PDF/A-3b for archiving, with the contract file embedded "
+    "(contract.yaml).",
+)
 @addon_option
 @lang_option
+@rules_option
 @click.pass_context
 @reports_errors
 def render_command(
@@ -719,6 +707,7 @@ def render_command(
     issued: datetime | None,
     addons: tuple[str, ...],
     lang: str,
+    pdfa: bool = False,
 ) -> None:
     """Write a customer document for TARGET (a contract file or a tier id).
 
@@ -739,27 +728,28 @@ def render_command(
         raise click.UsageError("--notice FILE goes with --doc maintenance, and only with it")
     if output_format == "pdf" and output is None:
         raise click.UsageError("--format pdf needs -o FILE")
+    if pdfa and output_format != "pdf":
+        raise click.UsageError("--pdfa goes with --format pdf")
     rules = rules_of(context)
-    contract = resolve_target(rules, target, addons)
-    day = issued.date() if issued else None
-    markup = "md" if output_format == "md" else "html"
-    if incident_file is not None:
-        work = load_incident(incident_file, display_path(incident_file), rules).work()
-        result = quote(rules, contract, work)
-        text = documents.render_quote(rules, result, markup, lang, day or terms.today())
-    elif notice_file is not None:
-        notice = load_notice(notice_file, rules, display_path(notice_file))
-        day = day or notice.issued or terms.today()
-        text = documents.render_maintenance(rules, contract, notice, markup, lang, day)
-    else:
-        text = documents.render_annex(rules, contract, markup, lang, day or terms.today())
-    content: str | bytes = html_to_pdf(text) if output_format == "pdf" else text
+    content = engine.render_document(
+        rules,
+        engine.resolve_target(rules, target, addons),
+        document,
+        output_format,
+        lang,
+        issued.date() if issued else None,
+        incident=incident_file,
+        notice=notice_file,
+        pdfa=pdfa,
+    )
+    for warning in engine.document_warnings(rules):
+        click.echo(f"warning: {warning}", err=True)
     if output is None:
-        click.echo(text, nl=False)
+        click.echo(content, nl=False)
         return
     inputs = [Path(target), *(p for p in (incident_file, notice_file) if p is not None)]
-    write_atomic(output, content, inputs=inputs)
-    click.echo(f"wrote {display_path(output)}")
+    engine.write_atomic(output, content, inputs=inputs)
+    click.echo(f"wrote {engine.display_path(output)}")
 
 
 @main.command("evaluate")
@@ -778,6 +768,7 @@ def render_command(
 )
 @addon_option
 @lang_option
+@rules_option
 @click.pass_context
 @reports_errors
 def evaluate_command(
@@ -808,12 +799,7 @@ def evaluate_command(
       sla evaluate standaard examples/exports/mixed.jsonl -o report.html --lang en
     """
     rules = rules_of(context)
-    contract = resolve_target(rules, target, addons)
-    from engine.evaluate import export as batch_io  # only this command needs the batch stack
-    from engine.present import compliance as compliance_report
-
-    kind = batch_io.output_format(output) if output is not None else None
-    moment = as_of or datetime.now(DEFAULT_ZONE)
+    contract = engine.resolve_target(rules, target, addons)
     stderr = sys.stderr
 
     def show_progress(rows: int) -> None:
@@ -822,37 +808,28 @@ def evaluate_command(
 
     progress = show_progress if stderr.isatty() else None  # none when piped or redirected
 
-    def reject(problem: Problem) -> None:
+    def reject(problem: engine.Problem) -> None:
         if progress is not None:
             stderr.write("\r\033[K")
         click.echo(f"error: {problem}", err=True)
 
-    summary = batch_io.evaluate_export(
+    result = engine.evaluate_file(
         rules,
         contract,
         incidents,
-        moment,
-        output=output if kind != batch_io.HTML else None,
+        as_of=as_of or datetime.now(engine.DEFAULT_ZONE),
+        output=output,
+        lang=lang,
+        title=target,
         on_reject=reject,
         on_progress=progress,
-        name=display_path(incidents),
     )
     if progress is not None:
         stderr.write("\r\033[K")
-    if output is not None and kind == batch_io.HTML:
-        info = compliance_report.ReportInfo(
-            contract=f"{contract.customer} ({contract.tier})" if contract.customer else target,
-            export=display_path(incidents),
-            mode=str(rules.evaluation["priority_change"]),
-            at_risk_share=str(rules.evaluation["at_risk_share"]),
-            issued=moment.date(),
-        )
-        html = compliance_report.render_html(summary, info, lang)
-        write_atomic(output, html, inputs=[incidents])
-    click.echo(compliance_report.summary_text(summary, lang), nl=False)
+    click.echo(result.text, nl=False)
     if output is not None:
-        click.echo(f"wrote {display_path(output)}")
-    if summary.rows_rejected:
+        click.echo(f"wrote {engine.display_path(output)}")
+    if result.summary.rows_rejected:
         sys.exit(1)
 
 

@@ -50,7 +50,7 @@ class Clocks:
     """The clocks of single incidents under one contract as of one moment."""
 
     def __init__(self, rules: RuleSet, contract: EffectiveContract, as_of: datetime) -> None:
-        self.settings = JudgeSettings.of(rules)
+        self.settings = JudgeSettings.of(rules.settings)
         self.mode = self.settings.priority_change
         self.rules, self.contract, self.as_of = rules, contract, as_of
 

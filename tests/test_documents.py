@@ -327,7 +327,9 @@ def test_quote_in_dutch_formats(rules: RuleSet) -> None:
         "§1.3.16",
     ]
     assert rows["Incidentwerk, inbegrepen"][2] == "kosteloos"
-    assert rows["**Totaal**"][2] == "**€ 1.230,50**"  # 100 + 1130.50
+    assert rows["Subtotaal"][2] == "€ 1.230,50"  # 100 + 1130.50
+    assert rows["Btw 21%"][2] == "€ 258,41"  # 1230.50 × 0.21 = 258.405, half up
+    assert rows["**Totaal incl. btw**"][2] == "**€ 1.488,91**"
     assert rows["Aanvang werkzaamheden"] == ["maandag 23 november 2026 19:30"]
     assert rows["Service level"] == ["Standaard"]
 
@@ -390,3 +392,30 @@ def test_maintenance_snapshot(rules: RuleSet, output_format: str, file_regressio
     notice = load_notice(NOTICE, rules, "notice.yaml")
     text = render_maintenance(rules, effective, notice, output_format, "nl")
     file_regression.check(text, basename="maintenance", extension=f".{output_format}")
+
+
+# ---- polish a customer would notice (issue 13) ----
+
+
+def test_a_tier_without_a_customer_renders_as_a_specimen(rules: RuleSet) -> None:
+    text = render_annex(rules, resolve_target(rules, "advanced"), "md", "nl", ISSUED)
+    assert "Dit is een specimen: het service level Advanced van VIOMS" in text
+    assert "dat Advanced bij VIOMS heeft afgenomen" not in text
+    assert "**Namens de klant**" in text
+
+
+def test_evening_weekend_service_billed_says_per_call_not_a_lone_euro(rules: RuleSet) -> None:
+    text = render_annex(rules, resolve_target(rules, "standaard"), "md", "nl", ISSUED)
+    rows = rows_by_label(markdown_tables(text), "Onderdeel")
+    assert rows["Avond- en weekendservice"] == ["tegen betaling, per call (zie 1.3.16)"]
+    assert "#### 1.2.9 Algemeen supportticket" in text
+    assert text.count("Avond- en weekendservice (AWS)") == 1  # one section, §1.3.16
+
+
+def test_a_long_customer_name_is_shortened_in_the_running_header_only(rules: RuleSet) -> None:
+    name = "Stichting Regionaal Samenwerkingsverband Kinderopvang Gelderse Vallei"
+    effective = dataclasses.replace(resolve_target(rules, "standaard"), customer=name)
+    html = render_annex(rules, effective, "html", "nl", ISSUED)
+    running = re.search(r'data-running="([^"]*)"', html)
+    assert running and running[1] == "Stichting Regionaal Samenwerkingsverband Kinder…"
+    assert f">{name}</p>" in html  # the title block keeps the full name

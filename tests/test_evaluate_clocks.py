@@ -8,7 +8,6 @@ Advanced: P1 first response 4h, P3 first response 8h). Standaard: P1 8h/8h, P3 1
 
 from __future__ import annotations
 
-import dataclasses
 from datetime import datetime
 
 import pytest
@@ -214,14 +213,3 @@ def test_change_at_the_moment_a_clock_stops_comes_after_it(rules: RuleSet) -> No
         changes,
     )
     assert out.first_response.priority == 3
-
-
-def test_bad_priority_change_setting_is_refused(rules: RuleSet) -> None:
-    broken = dataclasses.replace(rules)
-    broken.singles = dict(rules.singles)
-    document = rules.singles["evaluation"]
-    data = {**document.data, "settings": {**document.data["settings"]}}
-    data["settings"]["priority_change"] = {"value": "sometimes"}
-    broken.singles["evaluation"] = dataclasses.replace(document, data=data)
-    with pytest.raises(Exception, match="'sometimes' is not a priority_change"):
-        Clocks(broken, resolve_target(rules, "standaard"), t("2026-11-23T09:00"))

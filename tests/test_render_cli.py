@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -23,11 +24,21 @@ def run(runner: CliRunner, *args: str) -> tuple[int, str, str]:
     return result.exit_code, result.stdout, result.stderr
 
 
-def test_annex_markdown_to_stdout(runner: CliRunner) -> None:
+def test_annex_markdown_to_stdout(runner: CliRunner, filled_rules_dir: Path) -> None:
     code, out, err = run(
-        runner, "render", BAKKERIJ, "--doc", "annex", "--format", "md", "--date", "2026-11-23"
+        runner,
+        "--rules",
+        str(filled_rules_dir),
+        "render",
+        BAKKERIJ,
+        "--doc",
+        "annex",
+        "--format",
+        "md",
+        "--date",
+        "2026-11-23",
     )
-    assert (code, err) == (0, "")
+    assert (code, err) == (0, "")  # the provider's numbers are all there: nothing to warn
     assert out.startswith("# Service Level Agreement\n")
     assert "Datum: maandag 23 november 2026" in out
     assert "| PRIO 1 Urgent | 1 uur | 3 uur | 2 uur |" in out
@@ -60,7 +71,11 @@ def test_quote_from_an_incident_file(runner: CliRunner) -> None:
     )
     assert code == 0
     assert "| Ticket | T-2042 |" in out
-    assert "**€147.50**" in out  # start fee 100 + 30 min at 95 (engine.pricing.quote)
+    # start fee 100 + 30 min at 95 (engine.pricing.quote), then 21 % VAT: 30.975 -> 30.98
+    assert "| Subtotal | | | €147.50 | |" in out
+    assert "| VAT 21% | | | €30.98 | |" in out
+    assert "**€178.48**" in out
+    assert out.startswith("# Statement of costs\n")  # the call was before the document date
 
 
 def test_maintenance_notice_takes_its_date_from_the_notice(runner: CliRunner) -> None:
@@ -135,3 +150,28 @@ def test_notice_missing_a_field_exits_1_with_location(runner: CliRunner, tmp_pat
     assert (code, out) == (1, "")
     assert err.endswith(":4:1: missing required key 'expected_duration'; add it\n")
     assert err.startswith("error: ")
+
+
+def test_a_document_without_a_kvk_number_warns_and_still_renders(runner: CliRunner) -> None:
+    code, out, err = run(runner, "render", JANSEN, "--doc", "annex", "--format", "md")
+    assert code == 0 and out.startswith("# Service Level Agreement\n")
+    assert err.startswith("warning: ") and "company.yaml: kvk is empty" in err
+
+
+def test_pdfa_goes_with_pdf_only(runner: CliRunner) -> None:
+    code, _, err = run(runner, "render", BAKKERIJ, "--doc", "annex", "--pdfa")
+    assert code == 2 and "--pdfa goes with --format pdf" in err
+
+
+def test_quote_text_shows_the_facts_of_the_call(runner: CliRunner) -> None:
+    virus = str(PROJECT_ROOT / "examples" / "incidents" / "virus-cleanup-jansen.yaml")
+    code, out, _ = run(runner, "quote", JANSEN, "--incident", virus)
+    assert code == 0
+    # The incident file: ticket T-2043, reported 09:30, 95 minutes, 25 minutes' travel.
+    assert "  Ticket:          T-2043\n" in out
+    assert "  Gemeld:          ma 23-11-2026 09:30\n" in out
+    assert "  Minuten gewerkt: 95\n" in out and "  Reistijd (min):  25\n" in out
+    code, out, _ = run(runner, "quote", JANSEN, "--incident", INCIDENT, "--format", "json")
+    call = json.loads(out)["call"]
+    assert call["description"] == "One user cannot send mail."
+    assert (call["ticket"], call["reported"][:16]) == ("T-2042", "2026-11-24T19:10")

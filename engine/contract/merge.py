@@ -21,6 +21,8 @@ from engine.rules.yaml_loader import Document, KeyPath, format_path
 from engine.suggest import did_you_mean
 
 PLACEHOLDER = "by_agreement"
+# The contract keys that tie it to its signed agreement, kept as given for the documents.
+AGREEMENT_KEYS = ("agreement_number", "annex_number", "version", "signatories")
 _SECTIONS = (
     "services",
     "targets",
@@ -78,6 +80,9 @@ class EffectiveContract:
     contact: dict[str, str] = field(default_factory=dict)
     acknowledged_deviations: tuple[dict[str, str], ...] = ()
     file: str | None = None
+    # What ties the contract to its signed agreement (agreement_number, annex_number, version,
+    # signatories), as the customer documents show it.
+    agreement: dict[str, Any] = field(default_factory=dict)
 
     @property
     def has_sla(self) -> bool:
@@ -286,6 +291,7 @@ def effective_for_contract(
         contact=dict(data.get("contact", {})),
         acknowledged_deviations=tuple(data.get("acknowledged_deviations", ())),
         file=contract.file,
+        agreement={key: data[key] for key in AGREEMENT_KEYS if key in data},
     )
 
 

@@ -55,7 +55,7 @@ class BatchEvaluation:
         self.evaluator = Evaluator(rules, contract, as_of)
         reader = RowReader(file, rules.exception_rules().keys())
         self.columns = ColumnReader(reader, self.evaluator.book, self.evaluator.times)
-        self.builder = SummaryBuilder(int(rules.evaluation["breach_list_limit"]), as_of)
+        self.builder = SummaryBuilder(rules.settings.breach_list_limit, as_of)
 
     def run(self, chunk: Chunk, on_reject: Callable[[Problem], None]) -> pa.RecordBatch:
         """The row results of a chunk; its rejected rows go to `on_reject` in file order."""

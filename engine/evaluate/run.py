@@ -77,7 +77,7 @@ class Evaluator:
         self.contract = contract
         self.as_of = as_of
         self.as_of_us = (as_of - _EPOCH) // timedelta(microseconds=1)
-        self.settings = JudgeSettings.of(rules)
+        self.settings = JudgeSettings.of(rules.settings)
         self.book = PlanBook(
             contract.values, rules.calendar_rules(), rules.exception_rules(), self.settings
         )

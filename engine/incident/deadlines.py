@@ -19,16 +19,15 @@ import numpy as np
 
 from engine.clock.business_time import Calendar, Segment, open_segments
 from engine.clock.service_clock import Pauses
-from engine.errors import ValidationError
 from engine.incident.model import (
     BEST_EFFORT,
     NOT_APPLICABLE,
-    RESOLUTION_BASES,
     Incident,
     Waiver,
     merge_pauses,
     waivers_for,
 )
+from engine.rules.settings import Settings
 
 __all__ = ["Deadlines", "Incident", "Target", "Waiver", "incident_deadlines"]
 
@@ -71,19 +70,13 @@ def incident_deadlines(
     *,
     calendars: Mapping[str, Mapping[str, Any]],
     exceptions: Mapping[str, Mapping[str, Any]],
-    settings: Mapping[str, Any],
+    settings: Settings,
 ) -> Deadlines:
     """Due times and outcomes of the three clocks of `incident` under `contract`."""
     from engine.incident.judge import BASES, History, Incidents, judge
     from engine.incident.plans import CLOCKS, STATUSES, JudgeSettings, PlanBook
 
-    rule = settings.get("resolution_clock_start")
-    if rule not in RESOLUTION_BASES:
-        raise ValidationError.at(
-            f"{rule!r} is not a resolution clock start (D-4); use one of "
-            f"{', '.join(sorted(RESOLUTION_BASES))}",
-            path="settings.resolution_clock_start",
-        )
+    rule = settings.resolution_clock_start
     # One incident has no history and no --as-of: the statuses of open clocks are not shown.
     book = PlanBook(
         contract, calendars, exceptions, JudgeSettings(rule, "recompute", Fraction(1)), strict=False

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from decimal import Decimal
 from fractions import Fraction
 from typing import Any
 
@@ -20,17 +19,17 @@ import numpy as np
 from numpy.typing import NDArray
 
 from engine.clock.service_clock import US, ServiceClock
-from engine.errors import SlaError, ValidationError
+from engine.errors import SlaError
 from engine.incident.model import (
     BEST_EFFORT,
     NOT_APPLICABLE,
-    RESOLUTION_BASES,
     Incident,
     calendar_for,
     target_duration,
     targets_for,
     waivers_for,
 )
+from engine.rules.settings import Settings
 
 CLOCKS = ("first_response", "resolution", "time_on_site")
 MET, BREACHED, AT_RISK, OPEN, BEST_EFFORT_STATUS, NOT_APPLICABLE_STATUS = (
@@ -56,23 +55,13 @@ class JudgeSettings:
     at_risk_share: Fraction
 
     @classmethod
-    def of(cls, rules: Any) -> JudgeSettings:
-        evaluation = rules.evaluation
-        mode = str(evaluation["priority_change"])
-        if mode not in MODES:
-            raise ValidationError.at(
-                f"{mode!r} is not a priority_change; use {' or '.join(MODES)}",
-                file="rules/evaluation.yaml",
-                path="settings.priority_change.value",
-            )
-        start = rules.setting("resolution_clock_start")
-        if start not in RESOLUTION_BASES:
-            raise ValidationError.at(
-                f"{start!r} is not a resolution clock start (D-4); use one of "
-                f"{', '.join(sorted(RESOLUTION_BASES))}",
-                path="settings.resolution_clock_start",
-            )
-        return cls(start, mode, Fraction(Decimal(str(evaluation["at_risk_share"]))))
+    def of(cls, settings: Settings) -> JudgeSettings:
+        """From the rules' settings (checked when the rules were loaded)."""
+        return cls(
+            settings.resolution_clock_start,
+            settings.priority_change,
+            Fraction(settings.at_risk_share),
+        )
 
 
 @dataclass(frozen=True)

@@ -14,5 +14,5 @@ def deadlines_for(rules: RuleSet, contract: EffectiveContract, incident: Inciden
         incident,
         calendars=rules.calendar_rules(),
         exceptions=rules.exception_rules(),
-        settings=rules.settings(),
+        settings=rules.settings,
     )

@@ -24,11 +24,27 @@ from markupsafe import Markup
 
 from engine.contract.merge import EffectiveContract
 from engine.paths import TEMPLATES_DIR, display_path
-from engine.present.document_context import annex_context, maintenance_context, quote_context
+from engine.present.document_context import (
+    annex_context,
+    document_warnings,
+    maintenance_context,
+    quote_context,
+)
 from engine.present.document_format import DocumentError
 from engine.present.maintenance import MaintenanceNotice
 from engine.pricing.lines import Quote
 from engine.rules.ruleset import RuleSet
+
+__all__ = [
+    "DOCUMENTS",
+    "FORMATS",
+    "document_warnings",
+    "markdown_escape",
+    "render",
+    "render_annex",
+    "render_maintenance",
+    "render_quote",
+]
 
 FORMATS = ("html", "md")
 DOCUMENTS = ("annex", "quote", "maintenance")

@@ -7,6 +7,7 @@ for, so every other command works on a machine without them.
 
 from __future__ import annotations
 
+import io
 from typing import Any
 
 from engine.present.document_format import DocumentError
@@ -21,8 +22,18 @@ def pdf_available() -> str | None:
     return None
 
 
-def html_to_pdf(html: str) -> bytes:
-    """The PDF of a self-contained HTML document; any URL it names is refused, not fetched."""
+PDFA_VARIANT = "pdf/a-3b"  # PDF/A-3 may carry files of any type, such as the contract's YAML
+SOURCE_NAME = "contract.yaml"
+
+
+def html_to_pdf(html: str, *, pdfa: bool = False, source: bytes | None = None) -> bytes:
+    """The PDF of a self-contained HTML document; any URL it names is refused, not fetched.
+
+    Title, author, subject (description) and language come from the document's <head> and
+    `lang`, with or without `pdfa`. With `pdfa` the PDF is PDF/A-3b, and `source` (the bytes
+    of the contract file) is embedded unchanged as `contract.yaml`, an associated file whose
+    relationship to the document is Source: the document was made from it.
+    """
     problem = pdf_available()
     if problem is not None:
         raise DocumentError.at(
@@ -36,10 +47,34 @@ def html_to_pdf(html: str) -> bytes:
         def fetch(self, url: str, headers: Any = None) -> Any:
             raise FatalURLFetchingError(url)
 
+    options: dict[str, Any] = {}
+    if pdfa:
+        options["pdf_variant"] = PDFA_VARIANT
+        if source is not None:
+            options["attachments"] = [
+                weasyprint.Attachment(
+                    file_obj=io.BytesIO(source),
+                    name=SOURCE_NAME,
+                    description="The contract this document was made from",
+                    relationship="Source",
+                    url_fetcher=_Refuse(),
+                )
+            ]
     try:
-        pdf: bytes = weasyprint.HTML(string=html, url_fetcher=_Refuse()).write_pdf()
+        document = weasyprint.HTML(string=html, url_fetcher=_Refuse())
+        pdf: bytes = document.write_pdf(finisher=_one_entry_per_associated_file, **options)
     except FatalURLFetchingError as error:
         raise DocumentError.at(
             f"the document refers to {error}; a document must be self-contained (no URLs)"
         ) from None
     return pdf
+
+
+def _one_entry_per_associated_file(document: Any, pdf: Any) -> None:
+    """WeasyPrint lists an embedded file twice in the catalog's /AF (once from the name tree,
+    once from the file specifications); each associated file is listed once."""
+    associated = pdf.catalog.get("AF")
+    if associated:
+        unique = list(dict.fromkeys(associated))
+        associated.clear()
+        associated.extend(unique)

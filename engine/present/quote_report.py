@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
+from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
@@ -29,6 +31,7 @@ _WORDS: dict[str, dict[str, Any]] = {
         "vat": ("excl. btw", "incl. btw"),
         "notes": "Opmerkingen",
         "minutes": "{worked} min gewerkt, {billed} min in rekening (per 15 min, naar boven)",
+        "call": ("Ticket", "Gemeld", "Omschrijving", "Minuten gewerkt", "Reistijd (min)"),
     },
     "en": {
         "title": "Quote",
@@ -45,16 +48,43 @@ _WORDS: dict[str, dict[str, Any]] = {
         "vat": ("excl. VAT", "incl. VAT"),
         "notes": "Notes",
         "minutes": "{worked} min worked, {billed} min billed (per 15 min, rounded up)",
+        "call": ("Ticket", "Reported", "Description", "Minutes worked", "Travel (min)"),
     },
 }
 
 
-def quote_json(quote: Quote) -> str:
-    return json.dumps(quote.as_dict(), indent=2, ensure_ascii=False) + "\n"
+@dataclass(frozen=True)
+class CallFacts:
+    """The facts of the call a quote prices, as the service desk checks them against the
+    ticket: which ticket, when it was reported, what it was about, minutes worked and travel."""
+
+    ticket: str | None
+    reported: datetime | None
+    description: str | None
+    minutes: int
+    travel_minutes: int = 0
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "ticket": self.ticket,
+            "reported": self.reported.isoformat() if self.reported else None,
+            "description": self.description,
+            "minutes": self.minutes,
+            "travel_minutes": self.travel_minutes,
+        }
 
 
-def format_quote_text(quote: Quote, lang: str = "nl") -> str:
-    """The quote as a customer reads it: header, one row per line item, total, notes."""
+def quote_json(quote: Quote, call: CallFacts | None = None) -> str:
+    """The quote as JSON; with `call`, the call's facts under "call"."""
+    data = quote.as_dict()
+    if call is not None:
+        data["call"] = call.as_dict()
+    return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+
+
+def format_quote_text(quote: Quote, lang: str = "nl", call: CallFacts | None = None) -> str:
+    """The quote as a customer reads it: header, the call's facts (with `call`), one row per
+    line item, total, notes."""
     w = _WORDS.get(lang, _WORDS["nl"])
     facts = quote.facts
     who = quote.customer or quote.tier
@@ -78,6 +108,9 @@ def format_quote_text(quote: Quote, lang: str = "nl") -> str:
         )
     out.append(" · ".join(context))
     out.append("")
+    if call is not None:
+        out.extend(_call_lines(call, w, lang))
+        out.append("")
     head = w["head"]
     texts = [line.description if lang == "nl" else line.description_en for line in quote.lines]
     width = max([40, len(head[0]), *(len(text) for text in texts)])
@@ -105,3 +138,22 @@ def format_quote_text(quote: Quote, lang: str = "nl") -> str:
 def _number(value: Decimal, lang: str) -> str:
     text = f"{value:.2f}"
     return text.replace(".", ",") if lang == "nl" else text
+
+
+def _call_lines(call: CallFacts, w: dict[str, Any], lang: str) -> list[str]:
+    labels = w["call"]
+    reported = call.reported
+    when = ""
+    if reported is not None:
+        when = f"{_DAYS.get(lang, _DAYS['nl'])[reported.weekday()]} {reported:%d-%m-%Y %H:%M}"
+    values = (
+        call.ticket or "—",
+        when or "—",
+        call.description or "—",
+        str(call.minutes),
+        str(call.travel_minutes),
+    )
+    width = max(len(label) for label in labels)
+    return [
+        f"  {label + ':':<{width + 1}} {value}" for label, value in zip(labels, values, strict=True)
+    ]

@@ -191,7 +191,7 @@ def evaluate_ledger(
         notifications=tuple(notes),
         rejected=tuple(rejected),
         adhoc_rate=adhoc,
-        low_minutes=_low_minutes(rules),
+        low_minutes=rules.settings.prepaid_card_low_minutes,
     )
 
 
@@ -199,7 +199,7 @@ def _run(
     rules: RuleSet, purchases: list[Purchase], calls: list[tuple[int, dict[str, Any]]]
 ) -> tuple[list[CallUse], list[Notification]]:
     unit = billing_unit(rules)
-    low = _low_minutes(rules)
+    low = rules.settings.prepaid_card_low_minutes
     events: list[tuple[date, int, int, Purchase | dict[str, Any]]] = [
         (p.date, 0, i, p) for i, p in enumerate(purchases)
     ]
@@ -231,16 +231,6 @@ def _run(
             notes.append(Notification(day, ticket, balance, LOW))
             low_sent = True
     return uses, notes
-
-
-def _low_minutes(rules: RuleSet) -> int:
-    value = rules.setting("prepaid_card_low_minutes")
-    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-        raise PricingError.at(
-            f"setting prepaid_card_low_minutes (D-5) is {value!r}; set a whole number of "
-            "minutes in rules/decisions.yaml"
-        )
-    return value
 
 
 def _row_of(problem: Problem) -> str | None:

@@ -24,15 +24,14 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import datetime
 from decimal import Decimal
 
 from engine.clock.durations import parse_duration
 from engine.contract.merge import EffectiveContract
-from engine.errors import InputError, PricingError
+from engine.errors import PricingError
 from engine.incident.exceptions import AppliedException, matched_exceptions
 from engine.pricing.lines import Quote, QuoteLine
-from engine.pricing.rates import Rate, billing_unit, contract_rate, hours, round_up, setting_minutes
+from engine.pricing.rates import Rate, billing_unit, contract_rate, hours, round_up
 from engine.pricing.service_windows import (
     EVENING_WEEKEND,
     WITH_ADDON,
@@ -43,42 +42,14 @@ from engine.pricing.service_windows import (
     start_fee,
     start_fee_clause,
 )
+from engine.pricing.work import CONFIG_CHANGE as CONFIG_CHANGE  # also here, as before
+from engine.pricing.work import INCIDENT as INCIDENT
+from engine.pricing.work import OUTSIDE_SLA as OUTSIDE_SLA
+from engine.pricing.work import WORK_KINDS as WORK_KINDS
+from engine.pricing.work import Work as Work
 from engine.rules.ruleset import RuleSet
-from engine.suggest import did_you_mean
 
-INCIDENT, CONFIG_CHANGE, OUTSIDE_SLA = "incident", "config-change", "outside-sla"
-WORK_KINDS = (INCIDENT, CONFIG_CHANGE, OUTSIDE_SLA)
 _ZERO = Decimal(0)
-
-
-@dataclass(frozen=True)
-class Work:
-    """The facts of one call to price; `start` is an aware datetime."""
-
-    priority: int
-    start: datetime
-    minutes: int
-    kind: str = INCIDENT
-    on_site: bool = False
-    travel_minutes: int = 0
-    causes: tuple[str, ...] = ()
-    ticket: str | None = None
-
-    def __post_init__(self) -> None:
-        if self.priority not in (1, 2, 3, 4):
-            raise InputError.at(f"priority {self.priority!r} does not exist; use 1, 2, 3 or 4")
-        if self.kind not in WORK_KINDS:
-            raise InputError.at(
-                f"work {self.kind!r} is not known{did_you_mean(self.kind, WORK_KINDS)}"
-            )
-        for name in ("minutes", "travel_minutes"):
-            value = getattr(self, name)
-            if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-                raise InputError.at(f"{name} is {value!r}; give a whole number, 0 or more")
-        if self.travel_minutes and not self.on_site:
-            raise InputError.at("travel time is only charged for an on-site visit; add on_site")
-        if self.start.tzinfo is None or self.start.utcoffset() is None:
-            raise InputError.at(f"{self.start} has no time zone; give an offset or local time")
 
 
 def quote(rules: RuleSet, contract: EffectiveContract, work: Work) -> Quote:
@@ -306,12 +277,7 @@ def _config_change(case: _Case, rules: list[str], clauses: list[str]) -> None:
         )
     excess = minutes - allowance
     if excess > 0:
-        billing = case.rules.setting("config_change_excess_billing")
-        if billing != "outside_sla":
-            raise PricingError.at(
-                f"setting config_change_excess_billing (D-6) is {billing!r}, which this engine "
-                "does not know how to price; set it to outside_sla in rules/decisions.yaml"
-            )
+        # D-6 config_change_excess_billing has one value, outside_sla (Settings checks it)
         case.bill(
             f"Configuratiewijziging boven de inbegrepen {value} (tarief buiten SLA)",
             f"Configuration change beyond the included {value} (rate outside SLA)",
@@ -336,7 +302,7 @@ def _evening_hourly(case: _Case, column: CallColumn) -> None:
 
 def _travel(case: _Case) -> None:
     """Travel time of an on-site visit: always charged, in D-7 units, at the rate outside SLA."""
-    unit = setting_minutes(case.rules, "travel_time_unit_minutes")
+    unit = case.rules.settings.travel_time_unit_minutes
     minutes = round_up(case.work.travel_minutes, unit) if unit else case.work.travel_minutes
     case.bill(
         "Reistijd bezoek op locatie",

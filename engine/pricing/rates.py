@@ -64,17 +64,6 @@ def billing_unit(rules: RuleSet) -> int:
     return minutes
 
 
-def setting_minutes(rules: RuleSet, name: str) -> int:
-    """A D-n setting that is a whole number of minutes (e.g. travel_time_unit_minutes)."""
-    value = rules.setting(name)
-    if not isinstance(value, int) or isinstance(value, bool) or value < 0:
-        raise PricingError.at(
-            f"setting {name} is {value!r}; set it to a whole number of minutes in "
-            "rules/decisions.yaml"
-        )
-    return value
-
-
 def regular_rate(rules: RuleSet) -> Rate:
     """VIOMS's regular hourly rate for customers without SLA; an error while it is unset."""
     section = rules.prices["regular_rate"]

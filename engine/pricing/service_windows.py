@@ -23,7 +23,7 @@ from engine.clock.business_time import Calendar, is_open, next_opening
 from engine.clock.calendars import build_calendar
 from engine.clock.times import format_time
 from engine.contract.merge import EffectiveContract
-from engine.errors import InputError, PricingError, ReferenceNotFound
+from engine.errors import InputError, ReferenceNotFound
 from engine.pricing.money import parse_money
 from engine.pricing.rates import Rate, contract_rate
 from engine.rules.ruleset import RuleSet
@@ -147,12 +147,7 @@ def call_column(rules: RuleSet, contract: EffectiveContract, priority: int) -> C
         return CallColumn(WITHOUT_ADDON, _fee_rule(WITHOUT_ADDON), best_effort=True)
     if priority in extended.get("priorities", ()):
         return CallColumn(WITH_ADDON, _fee_rule(WITH_ADDON), best_effort=False)
-    choice = rules.setting(_D8)
-    if choice != WITHOUT_ADDON:
-        raise PricingError.at(
-            f"setting {_D8} (D-8) is {choice!r}, which this engine does not know how to price; "
-            f"set it to {WITHOUT_ADDON} in rules/decisions.yaml"
-        )
+    # D-8 aws_other_priorities_pricing has one value, sla_without_addon (Settings checks it)
     return CallColumn(
         WITHOUT_ADDON, f"D-8 {_D8}; {_fee_rule(WITHOUT_ADDON)}", best_effort=True, d8=True
     )

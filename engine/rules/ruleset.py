@@ -6,6 +6,7 @@ Loading collects every problem in every file (schema and cross-file) before it f
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -13,6 +14,7 @@ from typing import Any
 from engine.errors import Location, Problem, SlaError, ValidationError
 from engine.paths import RULES_DIR, display_path
 from engine.rules.schemas import check
+from engine.rules.settings import Settings, read_settings
 from engine.rules.yaml_loader import Document, load_yaml
 from engine.suggest import did_you_mean
 
@@ -30,6 +32,7 @@ FILE_KINDS = {
     "prices.yaml": "prices",
     "decisions.yaml": "decisions",
     "evaluation.yaml": "evaluation",
+    "company.yaml": "company",
 }
 NO_SLA_TIER = "geen-sla"
 CUSTOM_TIER = "maatwerk"
@@ -61,6 +64,9 @@ class RuleSet:
     calendars: dict[str, Document] = field(default_factory=dict)
     singles: dict[str, Document] = field(default_factory=dict)
     _calendar_rules: dict[str, dict[str, Any]] | None = field(default=None, repr=False)
+    # Built on first use from decisions.yaml and evaluation.yaml; not copied by
+    # dataclasses.replace, so a copy with other documents reads its own settings.
+    _settings: Settings | None = field(default=None, init=False, repr=False, compare=False)
 
     def single(self, kind: str) -> dict[str, Any]:
         data: dict[str, Any] = self.singles[kind].data
@@ -76,23 +82,36 @@ class RuleSet:
         return self.single("prices")
 
     @property
+    def company(self) -> dict[str, Any]:
+        """The provider as customer documents name it (rules/company.yaml)."""
+        return self.single("company")
+
+    @property
     def priorities(self) -> dict[str, Any]:
         priorities: dict[str, Any] = self.single("priorities")["priorities"]
         return priorities
 
-    def settings(self) -> dict[str, Any]:
-        """The named decisions D-1 … D-n as `setting name -> value`."""
-        decisions = self.single("decisions")["decisions"]
-        return {d["setting"]: d["value"] for d in decisions.values()}
-
-    def setting(self, name: str) -> Any:
-        return self.settings()[name]
-
     @property
-    def evaluation(self) -> dict[str, Any]:
-        """The settings of `sla evaluate` (rules/evaluation.yaml) as `name -> value`."""
-        settings = self.single("evaluation")["settings"]
-        return {name: entry["value"] for name, entry in settings.items()}
+    def settings(self) -> Settings:
+        """The named settings (decisions D-1 … D-n and those of `sla evaluate`), typed.
+
+        A rule set from `load_rules` has them checked already; one whose documents were
+        changed by hand raises ValidationError here when a value is unusable.
+        """
+        if self._settings is None:
+            settings, problems = read_settings(
+                self.singles["decisions"], self.singles["evaluation"]
+            )
+            if settings is None:
+                raise ValidationError(problems)
+            self._settings = settings
+        return self._settings
+
+    def with_settings(self, **changes: Any) -> RuleSet:
+        """A copy of this rule set whose settings differ by `changes` (e.g. for a what-if)."""
+        copy = dataclasses.replace(self, _calendar_rules=None)
+        copy._settings = dataclasses.replace(self.settings, **changes)
+        return copy
 
     def calendar_rules(self) -> dict[str, dict[str, Any]]:
         """The calendar rules as the decisions apply them.
@@ -102,13 +121,13 @@ class RuleSet:
         closed. The result is computed once: a RuleSet does not change after loading.
         """
         if self._calendar_rules is None:
-            settings = self.settings()
+            settings = self.settings
             applied = {}
             for calendar_id, document in self.calendars.items():
                 rule = dict(document.data)
-                if not settings["public_holidays_closed"]:
+                if not settings.public_holidays_closed:
                     rule.pop("holidays", None)
-                if settings["aws_holiday_window"] == "closed":
+                if settings.aws_holiday_window == "closed":
                     rule.pop("holiday_windows", None)
                 applied[calendar_id] = rule
             self._calendar_rules = applied
@@ -234,7 +253,7 @@ def _cross_file_problems(rules: RuleSet) -> list[Problem]:
                 prices.location(("evening_weekend", "calendar")),
             )
         )
-    problems.extend(_decision_problems(rules))
+    problems.extend(_settings_problems(rules))
     return problems
 
 
@@ -294,17 +313,7 @@ def _check_calendar_refs(
             )
 
 
-def _decision_problems(rules: RuleSet) -> list[Problem]:
-    document = rules.singles["decisions"]
-    problems = []
-    for decision_id, decision in document.data["decisions"].items():
-        choices = decision["choices"]
-        if choices is not None and decision["value"] not in choices:
-            problems.append(
-                Problem(
-                    f"{decision['value']!r} is not one of the choices "
-                    f"{', '.join(map(str, choices))}",
-                    document.location(("decisions", decision_id, "value")),
-                )
-            )
+def _settings_problems(rules: RuleSet) -> list[Problem]:
+    settings, problems = read_settings(rules.singles["decisions"], rules.singles["evaluation"])
+    rules._settings = settings
     return problems

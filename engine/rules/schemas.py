@@ -11,17 +11,18 @@ import json
 from collections.abc import Iterator, Mapping
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urljoin
-
-import jsonschema
-from jsonschema import Draft202012Validator
-from referencing import Registry, Resource
 
 from engine.errors import Problem
 from engine.paths import SCHEMAS_DIR
 from engine.rules.yaml_loader import Document, KeyPath
 from engine.suggest import did_you_mean
+
+if TYPE_CHECKING:  # jsonschema is imported when a document is first checked, not before
+    import jsonschema
+    from jsonschema import Draft202012Validator
+    from referencing import Registry
 
 KINDS = (
     "tier",
@@ -34,6 +35,7 @@ KINDS = (
     "prices",
     "decisions",
     "evaluation",
+    "company",
     "incident",
     "ledger",
     "maintenance",
@@ -47,6 +49,8 @@ def schema_files(directory: Path = SCHEMAS_DIR) -> list[Path]:
 
 @cache
 def _registry() -> Registry[Any]:
+    from referencing import Registry, Resource
+
     resources = []
     for path in schema_files():
         schema = json.loads(path.read_text(encoding="utf-8"))
@@ -57,6 +61,8 @@ def _registry() -> Registry[Any]:
 @cache
 def validator(kind: str) -> Draft202012Validator:
     """The validator of one kind of file, with cross-file $refs resolved and dates checked."""
+    from jsonschema import Draft202012Validator
+
     name = f"{kind}.schema.json"
     schema = _inline_refs(_registry().contents(name), name)
     return Draft202012Validator(

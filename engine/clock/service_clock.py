@@ -197,8 +197,9 @@ class Pauses:
         starts = np.zeros((len(rows), width), dtype=np.int64)
         ends = np.zeros((len(rows), width), dtype=np.int64)
         for i, row in enumerate(rows):
-            for k, (start, end) in enumerate(row):
-                starts[i, k], ends[i, k] = start, end
+            if row:
+                for k, (start, end) in enumerate(row):
+                    starts[i, k], ends[i, k] = start, end
         return cls(starts, ends, np.fromiter(map(len, rows), dtype=np.int64, count=len(rows)))
 
     def take(self, rows: Ints) -> Pauses:

@@ -30,9 +30,7 @@ _DAY = 86_400
 _EPOCH_ORDINAL = date(1970, 1, 1).toordinal()
 _FIRST_DAY = date(1971, 1, 1).toordinal() - _EPOCH_ORDINAL
 _END_DAY = date(2200, 1, 1).toordinal() - _EPOCH_ORDINAL
-_PLAIN = r"^\d{4}-\d\d-\d\d[T ]\d\d:\d\d(:\d\d)?$"
 _WIDTH = 25  # YYYY-MM-DDTHH:MM:SS+HH:MM
-_ZERO_TIME = "1971-01-01T00:00"
 
 
 def _clock_texts() -> NDArray[np.void]:
@@ -49,6 +47,29 @@ def _clock_texts() -> NDArray[np.void]:
 
 _CLOCKS = _clock_texts()
 _PIECES = np.dtype([("date", "V11"), ("clock", "V8"), ("offset", "V6")])
+
+
+_DIGITS = [0, 1, 2, 3, 5, 6, 8, 9, 11, 12, 14, 15]
+
+
+def _bytes(texts: pa.Array) -> tuple[NDArray[np.uint8], Ints]:
+    """The first 19 bytes of each text as a (rows, 19) array (0 past its end), and each
+    text's length in bytes; straight from the Arrow buffers."""
+    texts = pc.fill_null(texts, "")
+    n = len(texts)
+    offsets = np.frombuffer(texts.buffers()[1], dtype=np.int32)[texts.offset : texts.offset + n + 1]
+    data = texts.buffers()[2]
+    raw = (
+        np.frombuffer(data, dtype=np.uint8)
+        if data is not None and data.size
+        else np.zeros(1, np.uint8)
+    )
+    raw = np.append(raw, np.zeros(19, dtype=np.uint8))  # reads past the last text stay inside
+    starts = offsets[:-1].astype(np.int64)
+    length = (offsets[1:] - offsets[:-1]).astype(np.int64)
+    codes = raw[starts[:, None] + np.arange(19)]
+    codes[np.arange(19) >= length[:, None]] = 0
+    return codes, length
 
 
 class LocalTimes:
@@ -70,21 +91,24 @@ class LocalTimes:
     def read(self, texts: pa.Array) -> tuple[Ints, Flags]:
         """(epoch microseconds, plain) of each cell; empty and other cells are not plain."""
         n = len(texts)
-        plain = pc.fill_null(pc.match_substring_regex(texts, _PLAIN), False)
-        if not pc.any(plain).as_py():
+        codes, length = _bytes(texts)
+        plain = (length == 16) | (length == 19)
+        if not plain.any():
             return np.zeros(n, dtype=np.int64), np.zeros(n, dtype=np.bool_)
-        fields = [
-            pc.cast(
-                pc.utf8_slice_codeunits(pc.if_else(plain, texts, _ZERO_TIME), start, stop),
-                pa.int64(),
-            )
-            for start, stop in ((0, 4), (5, 7), (8, 10), (11, 13), (14, 16))
-        ]
-        year, month, day, hour, minute = (f.to_numpy(zero_copy_only=False) for f in fields)
-        seconds = pc.utf8_slice_codeunits(pc.if_else(plain, texts, _ZERO_TIME), 17, 19)
-        second = pc.cast(pc.if_else(pc.equal(seconds, ""), "0", seconds), pa.int64())
-        second = second.to_numpy(zero_copy_only=False)
-        known = plain.to_numpy(zero_copy_only=False) & (month >= 1) & (month <= 12)
+        d = codes.astype(np.int64) - 48  # digits where plain
+        plain &= (d[:, _DIGITS] >= 0).all(axis=1) & (d[:, _DIGITS] <= 9).all(axis=1)
+        plain &= (codes[:, 4] == 45) & (codes[:, 7] == 45) & (codes[:, 13] == 58)
+        plain &= (codes[:, 10] == 84) | (codes[:, 10] == 32)  # T or a space
+        long = length == 19
+        seconds_ok = (codes[:, 16] == 58) & (d[:, 17] >= 0) & (d[:, 17] <= 9)
+        plain &= ~long | (seconds_ok & (d[:, 18] >= 0) & (d[:, 18] <= 9))
+        year = d[:, 0] * 1000 + d[:, 1] * 100 + d[:, 2] * 10 + d[:, 3]
+        month = d[:, 5] * 10 + d[:, 6]
+        day = d[:, 8] * 10 + d[:, 9]
+        hour = d[:, 11] * 10 + d[:, 12]
+        minute = d[:, 14] * 10 + d[:, 15]
+        second = np.where(long, d[:, 17] * 10 + d[:, 18], 0)
+        known = plain & (month >= 1) & (month <= 12)
         known &= (hour < 24) & (minute < 60) & (second < 60) & (year >= 1971) & (year < 2200)
         month = np.where(known, month, 1)
         first = (np.where(known, year, 1971) - 1970) * 12 + month - 1

@@ -179,7 +179,7 @@ def _csv_block(block: bytes, header: list[str], file: str, first_line: int) -> t
         if "UTF8" in str(error) or "utf8" in str(error).lower():
             raise _not_utf8(file) from None
         raise
-    good = np.array([r for r in range(len(starts)) if r not in bad], dtype=np.int64)
+    good = np.delete(np.arange(len(starts), dtype=np.int64), list(bad))
     errors = [
         (
             int(record_lines[r]),

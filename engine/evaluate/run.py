@@ -45,6 +45,17 @@ Ints = NDArray[np.int64]
 _US = 1_000_000
 _CACHE = 100_000
 _MET, _BREACHED = STATUSES.index(MET), STATUSES.index(BREACHED)
+_NO_SERVICE = "no service"  # the cost of a call outside service hours; each row has its note
+_WEEKDAYS = pa.array(
+    ["Thursday", "Friday", "Saturday", "Sunday", "Monday", "Tuesday", "Wednesday"], pa.string()
+)  # 1970-01-01 was a Thursday
+
+
+def _weekday_names(texts: pa.Array) -> pa.Array:
+    """The weekday of each local time text (its date)."""
+    days = pc.strptime(pc.utf8_slice_codeunits(texts, 0, 10), format="%Y-%m-%d", unit="s")
+    number = days.cast(pa.int64()).to_numpy(zero_copy_only=False) // 86_400
+    return _WEEKDAYS.take(pa.array(number % 7))
 
 
 @dataclass(frozen=True)
@@ -67,6 +78,7 @@ class Evaluated:
     rows: Rows
     judged: Judged
     cost: Ints
+    notes: pa.Array | None  # per row, where a row's note is its own (else the cost's)
 
 
 class Evaluator:
@@ -83,7 +95,8 @@ class Evaluator:
         )
         self.zone = self.book.clocks[0].calendar.zone
         self.times = LocalTimes(self.zone)
-        (_, office), (_, evening) = service_calendars(rules, contract)
+        (office_id, office), (evening_id, evening) = service_calendars(rules, contract)
+        self._window_ids = (office_id, evening_id)
         self._office, self._evening = ServiceClock(office), ServiceClock(evening)
         self.costs: list[Cost] = [Cost(None, None)]  # 0: no work
         self._cost_numbers: dict[tuple[object, ...], int] = {}
@@ -93,48 +106,104 @@ class Evaluator:
         judged = judge(self.book, rows.incidents, self.as_of_us)
         if judged.failed.any():  # the book was checked for every priority: cannot happen
             self.book.plan(int(judged.plan[int(judged.failed.argmax()), 0]))
-        return Evaluated(rows, judged, self._costs(rows))
+        cost, notes = self._costs(rows)
+        return Evaluated(rows, judged, cost, notes)
 
     # -- costs ---------------------------------------------------------------------------------
 
-    def _costs(self, rows: Rows) -> Ints:
-        """Each row's cost number in self.costs."""
-        numbers = np.zeros(len(rows.positions), dtype=np.int64)
+    def _costs(self, rows: Rows) -> tuple[Ints, pa.Array | None]:
+        """Each row's cost number in self.costs, and the notes of calls started outside
+        service hours (one per row: it names the start), null for the other rows."""
+        n = len(rows.positions)
+        numbers = np.zeros(n, dtype=np.int64)
         worked = np.flatnonzero(rows.has_work)
         if not worked.size:
-            return numbers
+            return numbers, None
         at = rows.start[worked]
         office = self._office.is_open(at)
         evening = self._evening.is_open(at)
         window = np.where(office, 0, np.where(evening, 1, 2))
+        notes = None
+        closed = window == 2
+        if closed.any() and self._office.calendar.zone is self.zone:
+            numbers[worked[closed]] = self._number(Cost(None, _NO_SERVICE))
+            notes = self._no_service_notes(n, worked[closed], at[closed])
+            worked, at, window = worked[~closed], at[~closed], window[~closed]
         incidents = rows.incidents
-        plan = incidents.causes[worked] * 4 + incidents.priority[worked] - 1
-        code = (rows.minutes[worked] * 1_000_000_000 + rows.travel[worked]) * 3 + window
-        code = ((code * len(KINDS) + rows.kind[worked]) * 2 + rows.on_site[worked]) * 100_000
-        # a start in neither window is its own call (its note names the start)
-        code = np.where(window == 2, -1 - np.arange(len(worked)), code + plan)
-        codes, first, inverse = np.unique(code, return_index=True, return_inverse=True)
-        found = np.zeros(len(codes), dtype=np.int64)
+        if not worked.size:
+            return numbers, notes
+        minutes, travel = rows.minutes[worked], rows.travel[worked]
+        causes = incidents.causes[worked]
+        if minutes.max() < 1 << 24 and travel.max() < 1 << 16 and causes.max() < 1 << 14:
+            # the deciding facts packed into one number (window 2 bits, causes 14, priority 3,
+            # minutes 24, travel 16, kind 3, on site 1)
+            facts = (window << 14 | causes) << 3 | incidents.priority[worked]
+            facts = ((facts << 24 | minutes) << 16 | travel) << 3 | rows.kind[worked]
+            facts = facts << 1 | rows.on_site[worked]
+            _, first, inverse = np.unique(facts, return_index=True, return_inverse=True)
+        else:
+            table = np.stack(
+                [
+                    window,
+                    causes,
+                    incidents.priority[worked],
+                    minutes,
+                    travel,
+                    rows.kind[worked],
+                    rows.on_site[worked].astype(np.int64),
+                ],
+                axis=1,
+            )
+            _, first, inverse = np.unique(table, axis=0, return_index=True, return_inverse=True)
+        found = np.zeros(len(first), dtype=np.int64)
         tickets = rows.tickets
         for u, r in enumerate(first.tolist()):
             i = int(worked[r])
             ticket = tickets[i] if isinstance(tickets, list) else tickets[i].as_py()
-            causes = self.book.causes[int(incidents.causes[i])]
             work = Work(
                 int(incidents.priority[i]),
-                datetime.fromtimestamp(int(rows.start[i]) // _US, self.zone).replace(
-                    microsecond=int(rows.start[i]) % _US
-                ),
+                self._local(int(rows.start[i])),
                 int(rows.minutes[i]),
                 KINDS[int(rows.kind[i])],
                 bool(rows.on_site[i]),
                 int(rows.travel[i]),
-                causes,
+                self.book.causes[int(incidents.causes[i])],
                 ticket,
             )
             found[u] = self._number(self._cost(work, int(window[r])))
         numbers[worked] = found[inverse.reshape(-1)]
-        return numbers
+        return numbers, notes
+
+    def _no_service_notes(self, n: int, rows: Ints, at: Ints) -> pa.Array:
+        """engine.pricing.service_windows.service_window's NoService message for calls
+        started at `at` (rows `rows` of n), written for all of them at once."""
+        resumes = self._evening.next_opening(at)
+        in_office = self._office.is_open(resumes)
+        starts, again = self.times.write(at), self.times.write(resumes)
+        office_id, evening_id = self._window_ids
+        which = pc.if_else(
+            pa.array(in_office),
+            f"office hours, {office_id}",
+            f"evening/weekend service, {evening_id}",
+        )
+        note = pc.binary_join_element_wise(
+            "no service at ",
+            _weekday_names(starts),
+            " ",
+            starts,
+            f": outside office hours ({office_id}) and the evening/weekend hours "
+            f"({evening_id}); service is next available ",
+            _weekday_names(again),
+            " ",
+            again,
+            " (",
+            which,
+            "); give a start time within service hours",
+            "",
+        )
+        index = np.full(n, len(rows), dtype=np.int64)
+        index[rows] = np.arange(len(rows))
+        return pa.concat_arrays([note, pa.nulls(1, pa.string())]).take(pa.array(index))
 
     def _number(self, cost: Cost) -> int:
         number = self._cost_numbers.get((cost.total, cost.note))

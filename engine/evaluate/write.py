@@ -67,15 +67,18 @@ def output_batch(evaluator: Evaluator, done: Evaluated, reported: pa.Array) -> p
             due.take(pa.array(np.arange(k, 3 * n, 3), type=pa.int64())) if n else due,
             _STATUS_TEXTS.take(pa.array(judged.status[:, k], type=pa.int64())),
         ]
-    costs = evaluator.costs
-    cost_number = pa.array(done.cost, type=pa.int64())
+    used, cost_number = np.unique(done.cost, return_inverse=True)
+    costs = [evaluator.costs[number] for number in used.tolist()]
+    cost_index = pa.array(cost_number.reshape(-1), type=pa.int64())
     cost_texts = pa.array([c.text if c.total is not None else None for c in costs], pa.string())
-    notes = pa.array([c.note for c in costs], type=pa.string())
+    notes = pa.array([c.note for c in costs], type=pa.string()).take(cost_index)
+    if done.notes is not None:
+        notes = pc.if_else(pc.is_valid(done.notes), done.notes, notes)
     exceptions = pa.array([";".join(p.exceptions) if p else "" for p in plans], pa.string())
     columns += [
-        cost_texts.take(cost_number),
+        cost_texts.take(cost_index),
         exceptions.take(pa.array(final, type=pa.int64())),
-        notes.take(cost_number),
+        notes,
     ]
     return pa.RecordBatch.from_arrays(columns, schema=OUTPUT_SCHEMA)
 
@@ -105,15 +108,25 @@ def csv_lines(batch: pa.RecordBatch) -> bytes:
     """The batch as CSV lines (no header), each ending in a newline."""
     if batch.num_rows == 0:
         return b""
-    cells = [_csv_cells(column) for column in batch.columns]
+    cells = [
+        _csv_cells(column, name in _FREE_TEXT)
+        for name, column in zip(OUTPUT_COLUMNS, batch.columns, strict=True)
+    ]
     lines = pc.binary_join_element_wise(*cells, ",")
     return _joined(pc.binary_join_element_wise(lines, pa.scalar("\n"), ""))
 
 
-def _csv_cells(column: pa.Array) -> pa.Array:
+_FREE_TEXT = {"ticket", "exceptions", "note"}
+"""The columns whose cells may hold a separator, quote or line break; the others are times,
+numbers, durations and statuses."""
+
+
+def _csv_cells(column: pa.Array, free_text: bool) -> pa.Array:
     if not pa.types.is_string(column.type):
         return pc.fill_null(column.cast(pa.string()), "")
     column = pc.fill_null(column, "")
+    if not free_text:
+        return column
     special = pc.match_substring_regex(column, _NEEDS_QUOTES)
     if not pc.any(special).as_py():
         return column

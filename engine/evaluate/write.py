@@ -162,7 +162,7 @@ def jsonl_lines(batch: pa.RecordBatch) -> bytes:
         '{"row": ',
         get("row").cast(pa.string()),
         ', "ticket": ',
-        _json_strings(get("ticket")),
+        _json_strings(get("ticket"), free_text=True),
         ', "priority": ',
         get("priority").cast(pa.string()),
         ', "reported": ',
@@ -186,17 +186,20 @@ def jsonl_lines(batch: pa.RecordBatch) -> bytes:
         ', "exceptions": ',
         _json_lists(get("exceptions")),
         ', "note": ',
-        _json_strings(get("note")),
+        _json_strings(get("note"), free_text=True),
         "}\n",
     ]
     arrays = [pa.scalar(p) if isinstance(p, str) else p for p in pieces]
     return _joined(pc.binary_join_element_wise(*arrays, ""))
 
 
-def _json_strings(column: pa.Array) -> pa.Array:
-    """Each value as a JSON string, null as `null`."""
-    special = pc.fill_null(pc.match_substring_regex(column, _NEEDS_ESCAPE), False)
-    if pc.any(special).as_py():
+def _json_strings(column: pa.Array, free_text: bool = False) -> pa.Array:
+    """Each value as a JSON string, null as `null`; only free text may need escapes."""
+    special = (
+        free_text
+        and pc.any(pc.fill_null(pc.match_substring_regex(column, _NEEDS_ESCAPE), False)).as_py()
+    )
+    if special:
         values = column.to_pylist()
         texts = ["null" if v is None else json.dumps(v, ensure_ascii=False) for v in values]
         return pa.array(texts, type=pa.string())

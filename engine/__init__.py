@@ -72,6 +72,7 @@ _SURFACE = {
     "write_schemas": "engine.api",
     "Evaluation": "engine.api",
     "evaluate_file": "engine.api",
+    "evaluate_batches": "engine.evaluate.batches",
     # reports and documents by name, format and language
     "LANGUAGES": "engine.present.reports",
     "CONTRACT_FORMATS": "engine.present.reports",
@@ -137,6 +138,7 @@ __all__ = [
     "diff_targets",
     "display_path",
     "document_warnings",
+    "evaluate_batches",
     "evaluate_file",
     "gather_contract",
     "incident_work",
@@ -188,6 +190,7 @@ if TYPE_CHECKING:  # the same names, for type checkers and editors
     from engine.contract.merge import EffectiveContract
     from engine.contract.terms import today
     from engine.errors import InputError, Location, Problem, SlaError, did_you_mean
+    from engine.evaluate.batches import evaluate_batches
     from engine.output import atomic_file, write_atomic
     from engine.paths import RULES_DIR, SCHEMAS_DIR, TEMPLATES_DIR, display_path
     from engine.present.documents import document_warnings

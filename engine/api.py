@@ -18,7 +18,7 @@ if TYPE_CHECKING:
     from engine.contract.merge import EffectiveContract
     from engine.contract.terms import Terms
     from engine.errors import Problem
-    from engine.evaluate.run import Summary
+    from engine.evaluate.summary import Summary
     from engine.incident.deadlines import Deadlines
     from engine.present.quote_report import CallFacts
     from engine.pricing.lines import Quote

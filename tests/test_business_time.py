@@ -15,12 +15,8 @@ from engine.clock.business_time import (
     Calendar,
     Window,
     deadline,
-    deadline_epoch,
-    due_and_used,
     elapsed,
-    elapsed_epoch,
     is_open,
-    is_open_epoch,
     next_opening,
     open_segments,
 )
@@ -304,40 +300,3 @@ def test_deadline_and_elapsed_agree_with_the_minute_by_minute_reference() -> Non
             start = first + timedelta(minutes=rng.randrange(MINUTES_2024_2030))
             end = start + timedelta(minutes=rng.randrange(3 * 24 * 60))
             assert elapsed(start, end, cal) == timedelta(minutes=ref.elapsed_minutes(start, end))
-
-
-# -- the integer API (epoch seconds) gives what the datetime API gives --------------------------
-
-
-def test_the_epoch_second_functions_agree_with_the_datetime_ones() -> None:
-    rng = random.Random(7)
-    base = int(datetime(2025, 12, 20, tzinfo=UTC).timestamp())
-    days = [datetime(2026, 3, 29, tzinfo=AMS), datetime(2026, 10, 25, tzinfo=AMS)]
-    for calendar in (OFFICE, AWS, daily(60, 240)):
-        for _ in range(400):
-            if rng.random() < 0.3:  # around the DST changes
-                start_s = int(rng.choice(days).timestamp()) + rng.randrange(-86_400, 86_400)
-            else:
-                start_s = base + rng.randrange(400 * 86_400) // 60 * 60
-            duration_s = rng.choice((0, 60, 3600, 4 * 3600, 8 * 3600, 16 * 3600, 40 * 3600))
-            end_s = start_s + rng.randrange(-3600, 5 * 86_400)
-            start = datetime.fromtimestamp(start_s, AMS)
-            end = datetime.fromtimestamp(end_s, AMS)
-            due = deadline(start, timedelta(seconds=duration_s), calendar)
-            used = elapsed(start, end, calendar)
-            assert deadline_epoch(start_s, duration_s, calendar) == due.timestamp()
-            assert elapsed_epoch(start_s, end_s, calendar) == used.total_seconds()
-            assert due_and_used(start_s, duration_s, end_s, calendar) == (
-                due.timestamp(),
-                used.total_seconds(),
-            )
-            assert is_open_epoch(start_s, calendar) == is_open(start, calendar)
-
-
-def test_epoch_deadline_hand_worked() -> None:
-    """Seed §1.2.11: 8h reported Monday 16:00 is due Tuesday 16:00; closing time is closed."""
-    monday_16 = int(at(2026, 11, 23, 16).timestamp())
-    assert deadline_epoch(monday_16, 8 * 3600, OFFICE) == at(2026, 11, 24, 16).timestamp()
-    assert elapsed_epoch(monday_16, monday_16 + 86_400, OFFICE) == 8 * 3600
-    assert is_open_epoch(int(at(2026, 11, 23, 9).timestamp()), OFFICE)
-    assert not is_open_epoch(int(at(2026, 11, 23, 17).timestamp()), OFFICE)

@@ -10,7 +10,7 @@ from decimal import Decimal
 import pytest
 
 from engine.clock.times import parse_time
-from engine.evaluate.run import Breach, Summary
+from engine.evaluate.summary import Breach, Summary
 from engine.present.compliance import ReportInfo, chart_svg, percent, render_html, summary_text
 
 

@@ -118,7 +118,7 @@ def test_usage_errors(runner: CliRunner, tmp_path: Path) -> None:
     assert "'gisteren' is not a date and time" in err
     code, _, err = invoke(runner, "advanced", "incidents.xlsx")
     assert code == 1
-    assert "name it .csv or .jsonl" in err
+    assert "name it .csv, .jsonl (JSON Lines, also .ndjson) or .parquet" in err
     code, _, err = invoke(runner, "advanced", NOVEMBER, "-o", str(tmp_path / "x.pdf"))
     assert code == 1
     assert "unknown kind of output" in err

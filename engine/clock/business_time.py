@@ -191,8 +191,8 @@ class Calendar:
 
     def intervals(self, first_s: int, last_s: int) -> CompiledIntervals:
         """The compiled open intervals, compiled now if needed to cover the local years of the
-        epoch seconds `first_s` and `last_s` (and all between): for callers that do the same
-        counting as `deadline_epoch` and `elapsed_epoch` on many instants at once. Read only."""
+        epoch seconds `first_s` and `last_s` (and all between): for the service clock over
+        arrays (engine.clock.service_clock). Read only."""
         self._covering(first_s)
         return self._covering(last_s)
 
@@ -345,71 +345,3 @@ def open_segments(start: datetime, end: datetime, calendar: Calendar) -> list[Se
     """The open stretches inside [start, end), clipped to it, in order."""
     t1, t2 = _micros(start), _micros(end)
     return calendar._segments(t1, t2) if t1 < t2 else []
-
-
-# -- the same clock in whole epoch seconds (batch evaluation's hot path) -----------------------
-# Integers in, integers out: no datetime is built. Each function first tries the compiled
-# intervals as they are and otherwise takes the general path above (which compiles the years
-# needed), so the results are exactly deadline(), elapsed() and is_open() of the same instants.
-
-
-def deadline_epoch(start_s: int, duration_s: int, calendar: Calendar) -> int:
-    """deadline() for a start and a duration in whole seconds: the epoch second it is due."""
-    c = calendar._compiled
-    if c is not None and duration_s > 0 and c.lo <= start_s < c.hi:
-        starts, cum = c.starts, c.cum
-        i = bisect_right(starts, start_s) - 1
-        if i >= 0 and start_s < c.ends[i]:
-            whole = cum[i] + start_s - starts[i] + duration_s
-        else:
-            whole = cum[i + 1] + duration_s
-        j = bisect_left(cum, whole, 1) - 1
-        if j < len(starts):
-            return starts[j] + whole - cum[j]
-    if duration_s < 0:
-        raise ValueError(f"a duration cannot be negative: {duration_s} s")
-    return calendar._deadline(start_s * _US, duration_s * _US) // _US
-
-
-def elapsed_epoch(start_s: int, end_s: int, calendar: Calendar) -> int:
-    """elapsed() between two epoch seconds, in seconds; zero when end_s <= start_s."""
-    if end_s <= start_s:
-        return 0
-    c = calendar._compiled
-    if c is not None and c.lo <= start_s and end_s < c.hi:
-        starts, ends, cum = c.starts, c.ends, c.cum
-        i = bisect_right(starts, start_s) - 1
-        first = cum[i] + start_s - starts[i] if i >= 0 and start_s < ends[i] else cum[i + 1]
-        i = bisect_right(starts, end_s) - 1
-        if i >= 0 and end_s < ends[i]:
-            return cum[i] + end_s - starts[i] - first
-        return cum[i + 1] - first
-    return calendar._elapsed(start_s * _US, end_s * _US) // _US
-
-
-def due_and_used(start_s: int, duration_s: int, end_s: int, calendar: Calendar) -> tuple[int, int]:
-    """(deadline_epoch(start_s, duration_s), elapsed_epoch(start_s, end_s)) in one pass: a
-    clock's due time and the open time it used by `end_s`."""
-    c = calendar._compiled
-    if c is not None and duration_s > 0 and c.lo <= start_s < c.hi and end_s < c.hi:
-        starts, ends, cum = c.starts, c.ends, c.cum
-        i = bisect_right(starts, start_s) - 1
-        begin = cum[i] + start_s - starts[i] if i >= 0 and start_s < ends[i] else cum[i + 1]
-        whole = begin + duration_s
-        j = bisect_left(cum, whole, 1) - 1
-        if j < len(starts):
-            if end_s <= start_s:
-                return starts[j] + whole - cum[j], 0
-            i = bisect_right(starts, end_s) - 1
-            end = cum[i] + end_s - starts[i] if i >= 0 and end_s < ends[i] else cum[i + 1]
-            return starts[j] + whole - cum[j], end - begin
-    return deadline_epoch(start_s, duration_s, calendar), elapsed_epoch(start_s, end_s, calendar)
-
-
-def is_open_epoch(second: int, calendar: Calendar) -> bool:
-    """is_open() at an epoch second."""
-    c = calendar._compiled
-    if c is not None and c.lo <= second < c.hi:
-        i = bisect_right(c.starts, second) - 1
-        return i >= 0 and second < c.ends[i]
-    return calendar._next_opening(second * _US) == second * _US

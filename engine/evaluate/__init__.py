@@ -12,7 +12,7 @@ from engine._lazy import surface
 
 _NAMES = {
     "evaluate_export": ".export",
-    "Summary": ".run",
+    "Summary": ".summary",
 }
 __all__ = [
     "Summary",
@@ -22,4 +22,4 @@ __getattr__, __dir__ = surface(__name__, _NAMES)
 
 if TYPE_CHECKING:
     from engine.evaluate.export import evaluate_export
-    from engine.evaluate.run import Summary
+    from engine.evaluate.summary import Summary

@@ -27,14 +27,14 @@ A row comes from CSV (every value a string; an empty cell is an absent value) or
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Collection, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from itertools import pairwise
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from engine.clock.times import DEFAULT_ZONE, EpochTimes, parse_interval, parse_time
+from engine.clock.times import DEFAULT_ZONE, parse_interval, parse_time
 from engine.errors import InputError, Location, Problem, SlaError, did_you_mean
 from engine.incident.deadlines import Incident
 from engine.pricing.quote import INCIDENT, WORK_KINDS, Work
@@ -82,33 +82,6 @@ class RowError(InputError):
     """A row that cannot be evaluated; its problems name the file, row and column."""
 
 
-EpochWork = tuple[int, str, bool, int]
-"""Work in the integer path: minutes, kind, on site, travel minutes."""
-
-EpochRow = tuple[
-    str,  # ticket
-    int,  # priority
-    tuple[str, ...],  # causes
-    int,  # reported (epoch seconds)
-    int | None,  # first_response
-    int | None,  # resolved
-    int | None,  # on_site_arrival
-    int,  # the start of the work (start, else first response, else reported)
-    tuple[tuple[int, int], ...],  # pauses, as written (not merged)
-    tuple[tuple[int, int], ...],  # priority history (at, priority); empty without changes
-    EpochWork | None,  # None: no minutes
-    bool,  # visit
-]
-"""A row as `RowReader.epoch_row` reads it: `parse`'s ParsedRow with instants in epoch seconds."""
-
-
-class _Unusual(Exception):
-    """A cell the integer path leaves to `parse` (which reads it or says what is wrong)."""
-
-
-_FLAGS = {"": False, "true": True, "false": False}
-
-
 class RowReader:
     """Reads rows of one export; `file` is the name errors show, `causes` the known ones."""
 
@@ -117,208 +90,6 @@ class RowReader:
         self.causes = causes
         self.zone = zone
         self._safe_dates: dict[str, bool] = {}
-        self.epochs = EpochTimes(zone)
-        self._known_causes: dict[str, tuple[str, ...] | None] = {}
-
-    def columns(self, header: Sequence[str]) -> tuple[int, ...]:
-        """For `epoch_row`: the index of each of COLUMNS in a CSV header, -1 when absent."""
-        return tuple(header.index(name) if name in header else -1 for name in COLUMNS)
-
-    def epoch_row(self, cells: list[str], columns: tuple[int, ...]) -> EpochRow | None:
-        """The CSV row `cells` as `parse` reads it, instants in epoch seconds; None when a cell
-        is in any form but the plain ones (then `parse` reads the row, or rejects it).
-
-        `columns` is `columns(header)`; an empty cell is appended to `cells` for the absent
-        columns (index -1). Every row `parse` would reject gives None.
-        """
-        cells.append("")
-        (
-            at_ticket,
-            at_priority,
-            at_reported,
-            at_first,
-            at_resolved,
-            at_arrival,
-            at_start,
-            at_pauses,
-            at_causes,
-            at_minutes,
-            at_work,
-            at_on_site,
-            at_travel,
-            at_history,
-        ) = columns
-        read, slow = self.epochs.read, self._epoch
-        try:
-            ticket = cells[at_ticket].strip()
-            text = cells[at_reported]
-            reported = read(text)
-            if reported is None:
-                reported = slow(text)
-                if reported is None:
-                    raise _Unusual
-            # `read(text) or slow(text)`: slow reads what read does not (0 is read again).
-            text = cells[at_first]
-            first = (read(text) or slow(text)) if text else None
-            text = cells[at_resolved]
-            resolved = (read(text) or slow(text)) if text else None
-            text = cells[at_arrival]
-            arrival = (read(text) or slow(text)) if text else None
-            text = cells[at_start]
-            start = (read(text) or slow(text)) if text else None
-            text = cells[at_priority]
-            priority = PRIORITIES.get(text)
-            if (priority is None and text) or not ticket:
-                raise _Unusual
-            text = cells[at_history]
-            history = self._epoch_history(text, reported, resolved) if text else ()
-            if history:
-                last = history[-1][1]
-                if priority is not None and priority != last:
-                    raise _Unusual
-                priority = last
-            if priority is None:
-                raise _Unusual
-            if (
-                (
-                    first is not None
-                    and (first < reported or (resolved is not None and resolved < first))
-                )
-                or (resolved is not None and resolved < reported)
-                or (arrival is not None and arrival < reported)
-            ):
-                raise _Unusual
-            text = cells[at_pauses]
-            pauses = self._epoch_pauses(text) if text else ()
-            text = cells[at_causes]
-            causes = self._causes_of(text) if text else ()
-            text = cells[at_minutes]
-            on_site = _FLAGS.get(cells[at_on_site])
-            if on_site is None:
-                raise _Unusual
-            if not text:
-                work = None
-            else:
-                kind = cells[at_work].strip() or INCIDENT
-                travel = cells[at_travel]
-                if (
-                    kind not in WORK_KINDS
-                    or not (text.isascii() and text.isdigit())
-                    or (travel and not (travel.isascii() and travel.isdigit()))
-                ):
-                    raise _Unusual
-                work = (int(text), kind, on_site, int(travel) if travel else 0)
-                if work[3] and not on_site:
-                    raise _Unusual  # Work refuses travel time without a visit
-        except _Unusual:
-            return None
-        if start is None:
-            start = reported if first is None else first
-        return (
-            ticket,
-            priority,
-            causes,
-            reported,
-            first,
-            resolved,
-            arrival,
-            start,
-            pauses,
-            history if len(history) > 1 else (),
-            work,
-            on_site,
-        )
-
-    def _epoch(self, text: str) -> int | None:
-        """A time cell in epoch seconds as `time` reads it; None when empty; _Unusual for an
-        error, a time with an offset (it keeps its own zone) or with sub-seconds."""
-        if not text:
-            return None
-        found = self.epochs.read(text)
-        if found is not None:
-            return found
-        try:
-            moment = self.time(text)
-        except SlaError:
-            raise _Unusual from None
-        return self._whole(moment)
-
-    def _whole(self, moment: datetime | None) -> int:
-        if moment is None or moment.tzinfo is not self.zone or moment.microsecond:
-            raise _Unusual
-        return self.epochs.epoch(moment)
-
-    def _epoch_pauses(self, text: str) -> tuple[tuple[int, int], ...]:
-        out = []
-        for item in _items(text):
-            parts = item.split("/")
-            if len(parts) != 2:
-                raise _Unusual
-            ends = []
-            for part in parts:
-                found = self.epochs.read(part)
-                if found is None:
-                    try:
-                        found = self._whole(parse_time(part, self.zone))
-                    except SlaError:
-                        raise _Unusual from None
-                ends.append(found)
-            if ends[1] < ends[0]:
-                raise _Unusual
-            out.append((ends[0], ends[1]))
-        return tuple(out)
-
-    def history_of(
-        self, text: str, reported: int, resolved: int | None
-    ) -> tuple[tuple[int, int], ...] | None:
-        """The (at, priority) changes of a non-empty priority_history cell as epoch_row reads
-        them for a row reported and resolved then; None when it does not (`parse` says what
-        is wrong, or reads a form epoch_row leaves to it)."""
-        try:
-            return self._epoch_history(text, reported, resolved)
-        except _Unusual:
-            return None
-
-    def causes_of(self, text: str) -> tuple[str, ...] | None:
-        """The causes of a non-empty causes cell as epoch_row reads them; None when it does
-        not (an unknown cause: `parse` says what is wrong)."""
-        try:
-            return self._causes_of(text)
-        except _Unusual:
-            return None
-
-    def _causes_of(self, text: str) -> tuple[str, ...]:
-        if text not in self._known_causes:
-            causes: tuple[str, ...] | None = tuple(_items(text))
-            if causes is not None and any(cause not in self.causes for cause in causes):
-                causes = None
-            if len(self._known_causes) > 10_000:
-                self._known_causes.clear()
-            self._known_causes[text] = causes
-        found = self._known_causes[text]
-        if found is None:
-            raise _Unusual
-        return found
-
-    def _epoch_history(
-        self, text: str, reported: int, resolved: int | None
-    ) -> tuple[tuple[int, int], ...]:
-        changes = []
-        for item in _items(text):
-            at, equals, written = item.rpartition("=")
-            moment = self._epoch(at) if equals else None
-            priority = PRIORITIES.get(written.strip())
-            if moment is None or priority is None:
-                raise _Unusual
-            changes.append((moment, priority))
-        if not changes:
-            return ()
-        if changes[0][0] != reported or (resolved is not None and changes[-1][0] > resolved):
-            raise _Unusual
-        for before, after in pairwise(changes):
-            if after[0] <= before[0]:
-                raise _Unusual
-        return tuple(changes)
 
     def parse(self, line: int, values: Mapping[str, Any]) -> ParsedRow:
         """The row at `line` (as a person counts lines in the file); RowError when it is bad."""

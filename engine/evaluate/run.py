@@ -1,32 +1,35 @@
-"""Evaluate a stream of export rows: one outcome per row, and a summary that stays small.
+"""Evaluate rows read into columns: the clocks (engine.incident.judge), the cost of each row,
+and the counts of the summary.
 
-- Every row read is either evaluated or rejected, never dropped: rows in = rows out + rows
-  rejected, and the summary says so.
 - A row's cost is the total of `engine.pricing.quote` for its work; a row without minutes has
   no cost, and a row that cannot be priced (a cause that is not supported, a start with no
   service hours, a rate the rules do not set) keeps its deadlines, gets no cost and a note.
-  Quotes are cached by the facts that decide them (priority, minutes, work kind, on site,
-  travel, causes and the service window the start falls in), so a million rows price a few
-  hundred distinct calls.
-- The summary holds counters, Decimal totals and the first `breach_list_limit` breaches
-  (rules/evaluation.yaml), whatever the number of rows.
+  Calls are priced once per set of deciding facts (window of the start, priority, minutes,
+  work kind, on site, travel, causes), so a million rows price a few hundred distinct calls;
+  a start in neither window is priced (and its note written) once per distinct start.
+- The summary holds counters, Decimal totals and the first `breach_list_limit` breaches.
 """
 
 from __future__ import annotations
 
-from collections import Counter
-from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
-from datetime import datetime
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
-from zoneinfo import ZoneInfo
 
-from engine.clock.business_time import Calendar, is_open, is_open_epoch
-from engine.clock.times import DEFAULT_ZONE
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+from numpy.typing import NDArray
+
+from engine.clock.business_time import is_open
+from engine.clock.service_clock import ServiceClock
+from engine.clock.vector_times import LocalTimes
 from engine.contract.merge import EffectiveContract
-from engine.errors import Location, Problem, SlaError
-from engine.evaluate.rows import EpochWork, ParsedRow, RowError
-from engine.incident.clocks import BREACHED, CLOCKS, MET, ClockOutcome, Clocks, EpochClock, Outcome
+from engine.errors import SlaError
+from engine.evaluate.columns import KINDS, Rows
+from engine.evaluate.summary import Breach, SummaryBuilder
+from engine.incident.judge import Judged, judge
+from engine.incident.plans import BREACHED, CLOCKS, MET, STATUSES, JudgeSettings, PlanBook
 from engine.pricing.money import as_decimal_string
 from engine.pricing.quote import Work, quote
 from engine.pricing.service_windows import (
@@ -38,395 +41,264 @@ from engine.pricing.service_windows import (
 )
 from engine.rules.ruleset import RuleSet
 
-_ZERO = Decimal(0)
+Ints = NDArray[np.int64]
+_US = 1_000_000
+_CACHE = 100_000
+_MET, _BREACHED = STATUSES.index(MET), STATUSES.index(BREACHED)
+_NO_SERVICE = "no service"  # the cost of a call outside service hours; each row has its note
+_WEEKDAYS = pa.array(
+    ["Thursday", "Friday", "Saturday", "Sunday", "Monday", "Tuesday", "Wednesday"], pa.string()
+)  # 1970-01-01 was a Thursday
 
 
-@dataclass(frozen=True, slots=True)
-class RowResult:
-    """What became of one row."""
-
-    line: int
-    ticket: str
-    priority: int
-    reported: datetime
-    outcome: Outcome
-    cost: Decimal | None  # None: nothing to price (no minutes) or not priceable (see note)
-    note: str | None
-    exceptions: tuple[str, ...]
-
-    def clock(self, name: str) -> ClockOutcome:
-        found: ClockOutcome = getattr(self.outcome, name)
-        return found
-
-
-@dataclass(frozen=True, slots=True)
-class Breach:
-    """A breached target, for the summary's list."""
-
-    line: int
-    ticket: str
-    priority: int
-    target: str  # first_response, resolution, time_on_site
-    due: datetime | None
+def _weekday_names(texts: pa.Array) -> pa.Array:
+    """The weekday of each local time text (its date)."""
+    days = pc.strptime(pc.utf8_slice_codeunits(texts, 0, 10), format="%Y-%m-%d", unit="s")
+    number = days.cast(pa.int64()).to_numpy(zero_copy_only=False) // 86_400
+    return _WEEKDAYS.take(pa.array(number % 7))
 
 
 @dataclass(frozen=True)
-class Summary:
-    """The totals of a run: counts per priority and target, per month, breaches and costs."""
+class Cost:
+    """What a row costs: the total, or no cost and why (None, None: no work)."""
 
-    rows_in: int
-    rows_out: int
-    rows_rejected: int
-    statuses: dict[tuple[int, str], Counter[str]]  # (priority, clock) -> status -> count
-    months: dict[tuple[str, int], tuple[int, int]]  # (YYYY-MM, priority) -> (met, breached)
-    breaches: tuple[Breach, ...]
-    breaches_total: int
-    cost_total: Decimal
-    cost_by_priority: dict[int, Decimal]
-    priced: int
-    not_priced: int  # rows with work that could not be priced
-    no_work: int  # rows without minutes
-    as_of: datetime
+    total: Decimal | None
+    note: str | None
 
-    def compliance(self, priority: int | None = None, clock: str | None = None) -> Decimal | None:
-        """met / (met + breached) over the matching counts; None when there is neither."""
-        met = breached = 0
-        for (prio, name), counts in self.statuses.items():
-            if (priority is None or prio == priority) and (clock is None or name == clock):
-                met += counts[MET]
-                breached += counts[BREACHED]
-        return None if met + breached == 0 else Decimal(met) / Decimal(met + breached)
-
-    def count(self, status: str, priority: int | None = None, clock: str | None = None) -> int:
-        return sum(
-            counts[status]
-            for (prio, name), counts in self.statuses.items()
-            if (priority is None or prio == priority) and (clock is None or name == clock)
-        )
+    @property
+    def text(self) -> str:
+        return "" if self.total is None else as_decimal_string(self.total)
 
 
-@dataclass
-class SummaryBuilder:
-    """Accumulates row results and rejections into a `Summary`; memory stays bounded."""
+@dataclass(frozen=True)
+class Evaluated:
+    """The rows of a batch evaluated: their clocks, cost numbers (Evaluator.costs), and the
+    rows whose plan the contract could not give (by index in `rows`)."""
 
-    breach_limit: int
-    as_of: datetime
-    zone: ZoneInfo = DEFAULT_ZONE  # months are counted in this zone
-    rows_out: int = 0
-    rows_rejected: int = 0
-    statuses: dict[tuple[int, str], Counter[str]] = field(default_factory=dict)
-    months: dict[tuple[int, int, int], list[int]] = field(default_factory=dict)
-    breaches: list[Breach] = field(default_factory=list)
-    breaches_total: int = 0
-    cost_total: Decimal = _ZERO
-    cost_by_priority: dict[int, Decimal] = field(default_factory=dict)
-    priced: int = 0
-    not_priced: int = 0
-    no_work: int = 0
-    # Rows added by add_epoch, counted by what decides their counts (month, priorities and
-    # statuses) and spread over `statuses` and `months` by summary().
-    tally: dict[tuple[str, int, int, str, int, str, int, str], int] = field(default_factory=dict)
-
-    def add_epoch(
-        self,
-        line: int,
-        ticket: str,
-        priority: int,
-        month: str,
-        clocks: tuple[EpochClock, EpochClock, EpochClock],
-        zone: ZoneInfo,
-        cost: Decimal | None,
-        note: str | None,
-    ) -> None:
-        """`add` for a row judged in epoch seconds: `month` is `YYYY-MM` of the report in
-        this builder's zone, `zone` the one due times are given in."""
-        self.rows_out += 1
-        first, resolution, on_site = clocks
-        key = (
-            month,
-            priority,
-            first[1],
-            first[3],
-            resolution[1],
-            resolution[3],
-            on_site[1],
-            on_site[3],
-        )
-        tally = self.tally
-        tally[key] = tally.get(key, 0) + 1
-        if BREACHED in (first[3], resolution[3], on_site[3]):
-            for name, clock in zip(CLOCKS, clocks, strict=True):
-                if clock[3] == BREACHED:
-                    self.breaches_total += 1
-                    if len(self.breaches) < self.breach_limit:
-                        due = clock[2]
-                        when = None if due is None else datetime.fromtimestamp(due, zone)
-                        self.breaches.append(Breach(line, ticket, clock[1], name, when))
-        if cost is not None:
-            self.priced += 1
-            self.cost_total += cost
-            self.cost_by_priority[priority] = self.cost_by_priority.get(priority, _ZERO) + cost
-        elif note is not None:
-            self.not_priced += 1
-        else:
-            self.no_work += 1
-
-    def list_breach(self, line: int, ticket: str, priority: int, name: str, due: datetime) -> None:
-        """A breach for the list only (add_counts counts it): while the list has room."""
-        if len(self.breaches) < self.breach_limit:
-            self.breaches.append(Breach(line, ticket, priority, name, due))
-
-    def add_counts(
-        self,
-        rows: int,
-        tally: Iterable[tuple[tuple[str, int, int, str, int, str, int, str], int]],
-        breaches: int,
-        costs: Iterable[tuple[int, Decimal | None, str | None, int]],
-    ) -> None:
-        """What add_epoch adds for many rows at once: their number, their counts by what
-        decides them (add_epoch's tally keys), their breaches (listed by list_breach) and their
-        costs as (priority, cost, note, number of rows) groups."""
-        self.rows_out += rows
-        for key, count in tally:
-            self.tally[key] = self.tally.get(key, 0) + count
-        self.breaches_total += breaches
-        for priority, cost, note, count in costs:
-            if cost is not None:
-                self.priced += count
-                total = cost * count
-                self.cost_total += total
-                self.cost_by_priority[priority] = self.cost_by_priority.get(priority, _ZERO) + total
-            elif note is not None:
-                self.not_priced += count
-            else:
-                self.no_work += count
-
-    def add(self, result: RowResult) -> None:
-        self.rows_out += 1
-        reported = result.reported
-        if reported.tzinfo is not self.zone:
-            reported = reported.astimezone(self.zone)
-        key = (reported.year, reported.month, result.priority)
-        month = self.months.get(key)
-        if month is None:
-            month = self.months[key] = [0, 0]
-        outcome = result.outcome
-        for name, clock in zip(
-            CLOCKS, (outcome.first_response, outcome.resolution, outcome.time_on_site), strict=True
-        ):
-            counts = self.statuses.get((clock.priority, name))
-            if counts is None:
-                counts = self.statuses[(clock.priority, name)] = Counter()
-            counts[clock.status] += 1
-            if clock.status == MET:
-                month[0] += 1
-            elif clock.status == BREACHED:
-                month[1] += 1
-                self.breaches_total += 1
-                if len(self.breaches) < self.breach_limit:
-                    self.breaches.append(
-                        Breach(result.line, result.ticket, clock.priority, name, clock.due)
-                    )
-        if result.cost is not None:
-            self.priced += 1
-            self.cost_total += result.cost
-            self.cost_by_priority[result.priority] = (
-                self.cost_by_priority.get(result.priority, _ZERO) + result.cost
-            )
-        elif result.note is not None:
-            self.not_priced += 1
-        else:
-            self.no_work += 1
-
-    def reject(self) -> None:
-        self.rows_rejected += 1
-
-    def summary(self) -> Summary:
-        statuses = {key: Counter(counts) for key, counts in self.statuses.items()}
-        months = {key: list(counts) for key, counts in self.months.items()}
-        for (month, priority, p1, s1, p2, s2, p3, s3), count in self.tally.items():
-            counts = months.setdefault((int(month[:4]), int(month[5:7]), priority), [0, 0])
-            for name, prio, status in zip(CLOCKS, (p1, p2, p3), (s1, s2, s3), strict=True):
-                statuses.setdefault((prio, name), Counter())[status] += count
-                if status == MET:
-                    counts[0] += count
-                elif status == BREACHED:
-                    counts[1] += count
-        return Summary(
-            rows_in=self.rows_out + self.rows_rejected,
-            rows_out=self.rows_out,
-            rows_rejected=self.rows_rejected,
-            statuses=statuses,
-            months={
-                (f"{year:04d}-{month:02d}", prio): (met, breached)
-                for (year, month, prio), (met, breached) in months.items()
-            },
-            breaches=tuple(self.breaches),
-            breaches_total=self.breaches_total,
-            cost_total=self.cost_total,
-            cost_by_priority=dict(self.cost_by_priority),
-            priced=self.priced,
-            not_priced=self.not_priced,
-            no_work=self.no_work,
-            as_of=self.as_of,
-        )
+    rows: Rows
+    judged: Judged
+    cost: Ints
+    notes: pa.Array | None  # per row, where a row's note is its own (else the cost's)
 
 
 class Evaluator:
-    """Evaluates parsed rows under one contract as of one moment."""
+    """Evaluates rows under one contract as of one moment."""
 
     def __init__(self, rules: RuleSet, contract: EffectiveContract, as_of: datetime) -> None:
         self.rules = rules
         self.contract = contract
-        self.clocks = Clocks(rules, contract, as_of)
-        self._quotes: dict[tuple[object, ...], tuple[Decimal | None, str | None]] = {}
-        self._priced: dict[tuple[object, ...], tuple[Decimal | None, str | None, str]] = {}
-        # The calendars engine.pricing.service_windows.service_window asks, built once: it
-        # rebuilds them per call, which costs more than the rest of a row (a test keeps the two
-        # in step).
-        (self._office_id, self._office), (self._evening_id, self._evening) = service_calendars(
-            rules, contract
+        self.as_of = as_of
+        self.as_of_us = (as_of - _EPOCH) // timedelta(microseconds=1)
+        self.settings = JudgeSettings.of(rules.settings)
+        self.book = PlanBook(
+            contract.values, rules.calendar_rules(), rules.exception_rules(), self.settings
         )
+        self.zone = self.book.clocks[0].calendar.zone
+        self.times = LocalTimes(self.zone)
+        (office_id, office), (evening_id, evening) = service_calendars(rules, contract)
+        self._window_ids = (office_id, evening_id)
+        self._office, self._evening = ServiceClock(office), ServiceClock(evening)
+        self.costs: list[Cost] = [Cost(None, None)]  # 0: no work
+        self._cost_numbers: dict[tuple[object, ...], int] = {}
+        self._quotes: dict[tuple[object, ...], Cost] = {}
 
-    @property
-    def window_calendars(self) -> tuple[Calendar, Calendar]:
-        """The office-hours and evening/weekend calendars that decide a call's window."""
-        return self._office, self._evening
+    def evaluate(self, rows: Rows) -> Evaluated:
+        judged = judge(self.book, rows.incidents, self.as_of_us)
+        if judged.failed.any():  # the book was checked for every priority: cannot happen
+            self.book.plan(int(judged.plan[int(judged.failed.argmax()), 0]))
+        cost, notes = self._costs(rows)
+        return Evaluated(rows, judged, cost, notes)
 
-    @property
-    def window_ids(self) -> tuple[str, str]:
-        """The ids of window_calendars, as NoService's message names them."""
-        return self._office_id, self._evening_id
+    # -- costs ---------------------------------------------------------------------------------
 
-    def known_cost(
-        self, key: tuple[str, int, int, str, bool, int, tuple[str, ...]]
-    ) -> tuple[Decimal | None, str | None, str] | None:
-        """What cost_epoch gives a call whose start falls in an open window, when its deciding
-        facts (window, priority, minutes, kind, on site, travel, causes) were priced before."""
-        return self._priced.get(key)
-
-    def _window(self, moment: datetime) -> str | None:
-        """OFFICE_HOURS or EVENING_WEEKEND at `moment`, as service_window says; None: neither."""
-        if is_open(moment, self._office):
-            return OFFICE_HOURS
-        if is_open(moment, self._evening):
-            return EVENING_WEEKEND
-        return None
-
-    def evaluate(self, row: ParsedRow) -> RowResult:
-        incident = row.incident
-        outcome = self.clocks.judge(incident, row.history, row.visit)
-        cost, note = self._cost(row.work) if row.work is not None else (None, None)
-        exceptions = tuple(sorted({*outcome.waivers, *incident.causes}))
-        return RowResult(
-            row.line,
-            incident.ticket or "",
-            incident.priority,
-            incident.reported,
-            outcome,
-            cost,
-            note,
-            exceptions,
-        )
-
-    def cost_epoch(
-        self,
-        priority: int,
-        causes: tuple[str, ...],
-        work: EpochWork,
-        start: int,
-        ticket: str,
-        zone: ZoneInfo,
-    ) -> tuple[Decimal | None, str | None, str]:
-        """`_cost` of a row read in epoch seconds (`start` of the work, a local time in
-        `zone`), with the cost as the output writes it ("" for none)."""
-        minutes, kind, on_site, travel = work
-        if is_open_epoch(start, self._office):
-            window = OFFICE_HOURS
-        elif is_open_epoch(start, self._evening):
-            window = EVENING_WEEKEND
+    def _costs(self, rows: Rows) -> tuple[Ints, pa.Array | None]:
+        """Each row's cost number in self.costs, and the notes of calls started outside
+        service hours (one per row: it names the start), null for the other rows."""
+        n = len(rows.positions)
+        numbers = np.zeros(n, dtype=np.int64)
+        worked = np.flatnonzero(rows.has_work)
+        if not worked.size:
+            return numbers, None
+        at = rows.start[worked]
+        office = self._office.is_open(at)
+        evening = self._evening.is_open(at)
+        window = np.where(office, 0, np.where(evening, 1, 2))
+        notes = None
+        closed = window == 2
+        if closed.any() and self._office.calendar.zone is self.zone:
+            numbers[worked[closed]] = self._number(Cost(None, _NO_SERVICE))
+            notes = self._no_service_notes(n, worked[closed], at[closed])
+            worked, at, window = worked[~closed], at[~closed], window[~closed]
+        incidents = rows.incidents
+        if not worked.size:
+            return numbers, notes
+        minutes, travel = rows.minutes[worked], rows.travel[worked]
+        causes = incidents.causes[worked]
+        if minutes.max() < 1 << 24 and travel.max() < 1 << 16 and causes.max() < 1 << 14:
+            # the deciding facts packed into one number (window 2 bits, causes 14, priority 3,
+            # minutes 24, travel 16, kind 3, on site 1)
+            facts = (window << 14 | causes) << 3 | incidents.priority[worked]
+            facts = ((facts << 24 | minutes) << 16 | travel) << 3 | rows.kind[worked]
+            facts = facts << 1 | rows.on_site[worked]
+            _, first, inverse = np.unique(facts, return_index=True, return_inverse=True)
         else:
-            return self._priced_now(self._work(priority, causes, work, start, ticket, zone))
-        key = (window, priority, minutes, kind, on_site, travel, causes)
-        found = self._priced.get(key)
-        if found is None:
-            found = self._priced_now(self._work(priority, causes, work, start, ticket, zone))
-            if key in self._quotes:  # what _cost keeps, so the same rows are quoted afresh
-                self._priced[key] = found
-        return found
+            table = np.stack(
+                [
+                    window,
+                    causes,
+                    incidents.priority[worked],
+                    minutes,
+                    travel,
+                    rows.kind[worked],
+                    rows.on_site[worked].astype(np.int64),
+                ],
+                axis=1,
+            )
+            _, first, inverse = np.unique(table, axis=0, return_index=True, return_inverse=True)
+        found = np.zeros(len(first), dtype=np.int64)
+        tickets = rows.tickets
+        for u, r in enumerate(first.tolist()):
+            i = int(worked[r])
+            ticket = tickets[i] if isinstance(tickets, list) else tickets[i].as_py()
+            work = Work(
+                int(incidents.priority[i]),
+                self._local(int(rows.start[i])),
+                int(rows.minutes[i]),
+                KINDS[int(rows.kind[i])],
+                bool(rows.on_site[i]),
+                int(rows.travel[i]),
+                self.book.causes[int(incidents.causes[i])],
+                ticket,
+            )
+            found[u] = self._number(self._cost(work, int(window[r])))
+        numbers[worked] = found[inverse.reshape(-1)]
+        return numbers, notes
 
-    def _priced_now(self, work: Work) -> tuple[Decimal | None, str | None, str]:
-        """`_cost` of `work`, with the cost as the output writes it ("" for none)."""
-        cost, note = self._cost(work)
-        return cost, note, "" if cost is None else as_decimal_string(cost)
-
-    @staticmethod
-    def _work(
-        priority: int,
-        causes: tuple[str, ...],
-        work: EpochWork,
-        start: int,
-        ticket: str,
-        zone: ZoneInfo,
-    ) -> Work:
-        minutes, kind, on_site, travel = work
-        moment = datetime.fromtimestamp(start, zone)
-        return Work(priority, moment, minutes, kind, on_site, travel, causes, ticket)
-
-    def _cost(self, work: Work) -> tuple[Decimal | None, str | None]:
-        window = self._window(work.start)
-        if window is None:
-            try:  # no service at the start: pricing says so, and when service resumes
-                window = service_window(self.rules, self.contract, work.start).kind
-            except NoService as error:
-                return None, error.problems[0].message
-        key = (
-            window,
-            work.priority,
-            work.minutes,
-            work.kind,
-            work.on_site,
-            work.travel_minutes,
-            work.causes,
+    def _no_service_notes(self, n: int, rows: Ints, at: Ints) -> pa.Array:
+        """engine.pricing.service_windows.service_window's NoService message for calls
+        started at `at` (rows `rows` of n), written for all of them at once."""
+        resumes = self._evening.next_opening(at)
+        in_office = self._office.is_open(resumes)
+        starts, again = self.times.write(at), self.times.write(resumes)
+        office_id, evening_id = self._window_ids
+        which = pc.if_else(
+            pa.array(in_office),
+            f"office hours, {office_id}",
+            f"evening/weekend service, {evening_id}",
         )
+        note = pc.binary_join_element_wise(
+            "no service at ",
+            _weekday_names(starts),
+            " ",
+            starts,
+            f": outside office hours ({office_id}) and the evening/weekend hours "
+            f"({evening_id}); service is next available ",
+            _weekday_names(again),
+            " ",
+            again,
+            " (",
+            which,
+            "); give a start time within service hours",
+            "",
+        )
+        index = np.full(n, len(rows), dtype=np.int64)
+        index[rows] = np.arange(len(rows))
+        return pa.concat_arrays([note, pa.nulls(1, pa.string())]).take(pa.array(index))
+
+    def _number(self, cost: Cost) -> int:
+        number = self._cost_numbers.get((cost.total, cost.note))
+        if number is None:
+            if len(self._cost_numbers) >= _CACHE:  # notes of distinct starts: memory stays flat
+                self._cost_numbers.clear()
+                del self.costs[1:]
+            number = self._cost_numbers[(cost.total, cost.note)] = len(self.costs)
+            self.costs.append(cost)
+        return number
+
+    def _cost(self, work: Work, window_code: int) -> Cost:
+        if window_code == 2:
+            window = self._window(work.start)
+            if window is None:
+                try:  # no service at the start: pricing says so, and when service resumes
+                    window = service_window(self.rules, self.contract, work.start).kind
+                except NoService as error:
+                    return Cost(None, error.problems[0].message)
+        else:
+            window = (OFFICE_HOURS, EVENING_WEEKEND)[window_code]
+        key: tuple[object, ...] = (window, work.priority, work.minutes, work.kind)
+        key += (work.on_site, work.travel_minutes, work.causes)
         found = self._quotes.get(key)
         if found is None:
             try:
-                found = (quote(self.rules, self.contract, work).total, None)
+                found = Cost(quote(self.rules, self.contract, work).total, None)
             except SlaError as error:
-                found = (None, error.problems[0].message)
-            if len(self._quotes) < 100_000:
+                found = Cost(None, error.problems[0].message)
+            if len(self._quotes) < _CACHE:
                 self._quotes[key] = found
         return found
 
+    def _window(self, moment: datetime) -> str | None:
+        if is_open(moment, self._office.calendar):
+            return OFFICE_HOURS
+        if is_open(moment, self._evening.calendar):
+            return EVENING_WEEKEND
+        return None
 
-def run(
-    rows: Iterable[ParsedRow | RowError],
-    evaluator: Evaluator,
-    summary: SummaryBuilder,
-    on_reject: Callable[[Problem], None],
-) -> Iterator[RowResult]:
-    """Evaluate each row, yielding its result; a rejected row is reported and counted."""
-    for row in rows:
-        if isinstance(row, RowError):
-            summary.reject()
-            for problem in row.problems:
-                on_reject(problem)
-            continue
-        try:
-            result = evaluator.evaluate(row)
-        except SlaError as error:
-            summary.reject()
-            for problem in error.problems:
-                on_reject(_at_row(problem, row))
-            continue
-        summary.add(result)
-        yield result
+    # -- counting --------------------------------------------------------------------------------
+
+    def count(self, done: Evaluated, builder: SummaryBuilder, reported: pa.Array) -> None:
+        """Add the rows of `done` to the summary; `reported`: their report times as written."""
+        rows, judged = done.rows, done.judged
+        n = len(rows.positions)
+        builder.rows_out += n
+        if n == 0:
+            return
+        book = self.book
+        clock_priority = book.priority_of[judged.plan]
+        for k, name in enumerate(CLOCKS):
+            code = clock_priority[:, k] * 8 + judged.status[:, k]
+            values, counts = np.unique(code, return_counts=True)
+            for value, count in zip(values.tolist(), counts.tolist(), strict=True):
+                builder.status(value // 8, name, STATUSES[value % 8], count)
+        months = pc.dictionary_encode(pc.utf8_slice_codeunits(reported, 0, 7))
+        month_index = months.indices.to_numpy(zero_copy_only=False).astype(np.int64)
+        names = months.dictionary.to_pylist()
+        met = (judged.status == _MET).sum(axis=1)
+        breached = judged.status == _BREACHED
+        code = month_index * 8 + rows.incidents.priority
+        for value in np.unique(code).tolist():
+            chosen = code == value
+            builder.month(
+                names[value // 8],
+                value % 8,
+                int(met[chosen].sum()),
+                int(breached[chosen].sum()),
+            )
+        total = int(breached.sum())
+        builder.breaches_total += total
+        if total and builder.listing:
+            where = np.argwhere(breached)[: builder.breach_limit - len(builder.breaches)]
+            for i, k in where.tolist():
+                ticket = rows.tickets[i]
+                builder.breach(
+                    Breach(
+                        int(rows.lines[i]),
+                        ticket if isinstance(ticket, str) else ticket.as_py(),
+                        int(clock_priority[i, k]),
+                        CLOCKS[k],
+                        self._local(int(judged.due[i, k])),
+                    )
+                )
+        code = done.cost * 8 + rows.incidents.priority
+        values, counts = np.unique(code, return_counts=True)
+        for value, count in zip(values.tolist(), counts.tolist(), strict=True):
+            cost = self.costs[value // 8]
+            builder.cost(value % 8, cost.total, cost.note, count)
+
+    def _local(self, micros: int) -> datetime:
+        second, micro = divmod(micros, _US)
+        moment = datetime.fromtimestamp(second, self.zone)
+        return moment.replace(microsecond=micro) if micro else moment
 
 
-def _at_row(problem: Problem, row: ParsedRow) -> Problem:
-    """A problem found while evaluating a row, placed at that row."""
-    if problem.location.line is not None:
-        return problem
-    where = Location(row.file, row.line, path=problem.location.path)
-    return Problem(problem.message, where)
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)

@@ -17,8 +17,8 @@ from typing import Any
 from markupsafe import Markup, escape
 
 from engine.clock.times import format_time
-from engine.evaluate.run import Summary
-from engine.incident.clocks import AT_RISK, BEST_EFFORT_STATUS, BREACHED, CLOCKS, MET, OPEN
+from engine.evaluate.summary import Summary
+from engine.incident.plans import AT_RISK, BEST_EFFORT_STATUS, BREACHED, CLOCKS, MET, OPEN
 from engine.present.document_format import load_texts, long_date, long_datetime
 from engine.present.documents import render
 from engine.pricing.money import format_euros

@@ -118,7 +118,7 @@ def no_service_message(
     start: str, resumes: str, office_id: str, evening_id: str, resumes_in_office: bool
 ) -> str:
     """NoService's message: no service at `start`, next at `resumes` (both as `when_text`
-    writes them), in office hours or else evening/weekend service. engine.evaluate.vector
+    writes them), in office hours or else evening/weekend service. engine.evaluate.run
     builds the same note for many rows at once."""
     which = (
         f"office hours, {office_id}"

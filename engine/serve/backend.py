@@ -30,7 +30,7 @@ from engine.contract.merge import (
     lay,
 )
 from engine.errors import Problem, SlaError
-from engine.evaluate.run import Summary
+from engine.evaluate.summary import Summary
 from engine.incident.deadlines import Incident
 from engine.incident.under_contract import deadlines_for
 from engine.present import contract_view, documents
@@ -251,12 +251,13 @@ def evaluate_export(
 ) -> tuple[Summary, list[Problem]]:
     """A helpdesk export (CSV or JSON Lines, as bytes) under `contract`, as `sla evaluate`."""
     from engine.evaluate import export as batch_io
+    from engine.evaluate.read import input_format
 
     rejected: list[Problem] = []
     with tempfile.TemporaryDirectory(prefix="sla-serve-") as folder:
         source = Path(folder) / f"export{suffix}"
         source.write_bytes(content)
-        batch_io.input_format(source)
+        input_format(source)
         summary = batch_io.evaluate_export(
             rules, contract, source, as_of, on_reject=rejected.append, name=name
         )
@@ -264,7 +265,7 @@ def evaluate_export(
 
 
 def breaches_by_priority(summary: Summary) -> dict[int, int]:
-    from engine.incident.clocks import BREACHED
+    from engine.incident.plans import BREACHED
 
     return {p: summary.count(BREACHED, priority=p) for p in (1, 2, 3, 4)}
 

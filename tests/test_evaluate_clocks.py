@@ -8,17 +8,15 @@ Advanced: P1 first response 4h, P3 first response 8h). Standaard: P1 8h/8h, P3 1
 
 from __future__ import annotations
 
-import dataclasses
 from datetime import datetime
 
 import pytest
 
 from engine.clock.times import parse_time
 from engine.contract.load import resolve_target
-from engine.evaluate.rows import Change
-from engine.incident.clocks import Clocks, Outcome
 from engine.incident.deadlines import Incident
 from engine.rules.ruleset import RuleSet
+from tests.evaluation import Change, Clocks
 
 MEIJER = "contracts/advocatenkantoor-meijer.yaml"
 
@@ -215,36 +213,3 @@ def test_change_at_the_moment_a_clock_stops_comes_after_it(rules: RuleSet) -> No
         changes,
     )
     assert out.first_response.priority == 3
-
-
-def test_without_changes_the_clocks_match_the_deadline_engine(rules: RuleSet) -> None:
-    """Consistency with engine.incident.deadlines (the same rules applied once, not a
-    re-derivation)."""
-    from engine.incident.under_contract import deadlines_for
-
-    contract = resolve_target(rules, MEIJER)
-    judge = Clocks(rules, contract, t("2026-12-31T09:00")).judge
-    for prio in (1, 2, 3, 4):
-        incident = Incident(
-            priority=prio,
-            reported=t("2026-11-27T16:30"),
-            first_response=t("2026-11-30T09:15"),
-            pauses=((t("2026-11-30T10:00"), t("2026-11-30T11:00")),),
-        )
-        ours: Outcome = judge(incident)
-        theirs = deadlines_for(rules, contract, incident)
-        assert ours.first_response.due == theirs.first_response.due
-        assert ours.resolution.due == theirs.resolution.due
-        met = {True: "met", False: "breached", None: None}[theirs.first_response.met]
-        assert ours.first_response.status == (met or "n/a")
-
-
-def test_bad_priority_change_setting_is_refused(rules: RuleSet) -> None:
-    broken = dataclasses.replace(rules)
-    broken.singles = dict(rules.singles)
-    document = rules.singles["evaluation"]
-    data = {**document.data, "settings": {**document.data["settings"]}}
-    data["settings"]["priority_change"] = {"value": "sometimes"}
-    broken.singles["evaluation"] = dataclasses.replace(document, data=data)
-    with pytest.raises(Exception, match="'sometimes' is not a priority_change"):
-        Clocks(broken, resolve_target(rules, "standaard"), t("2026-11-23T09:00"))

@@ -13,7 +13,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from engine.errors import Location, Problem
-from engine.rules.yaml_loader import Document
+from engine.rules.document import Document
 
 TARGET_SERVICES = {
     "first_response": "incident_management",

@@ -17,10 +17,9 @@ from typing import Any
 
 from engine.contract.consistency import target_problems
 from engine.contract.waivers import waiver_problems
-from engine.errors import Location, Problem, ValidationError
+from engine.errors import Location, Problem, ValidationError, did_you_mean
+from engine.rules.document import Document, KeyPath, format_path
 from engine.rules.ruleset import CUSTOM_TIER, NO_SLA_TIER, RuleSet
-from engine.rules.yaml_loader import Document, KeyPath, format_path
-from engine.suggest import did_you_mean
 
 PLACEHOLDER = "by_agreement"
 # The contract keys that tie it to its signed agreement, kept as given for the documents.

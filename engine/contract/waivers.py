@@ -13,10 +13,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
-from engine.errors import Problem
+from engine.errors import Problem, did_you_mean
+from engine.rules.document import Document
 from engine.rules.ruleset import NO_SLA_TIER, RuleSet
-from engine.rules.yaml_loader import Document
-from engine.suggest import did_you_mean
 
 if TYPE_CHECKING:  # merge calls waiver_problems; only the type is needed here
     from engine.contract.merge import EffectiveContract

@@ -316,3 +316,22 @@ def test_unless_agreed_diff_shows_a_waiver(runner: CliRunner, tmp_path: Path) ->
     new = write(tmp_path, "new.yaml", VM)
     result = runner.invoke(main, ["diff", str(old), str(new)])
     assert "waived_exceptions: [] -> [virtuele-host]" in result.stdout
+
+
+def test_unless_agreed_a_waived_exception_keeps_the_deadlines_binding_in_an_export(
+    runner: CliRunner, tmp_path: Path
+) -> None:
+    """The batch evaluation applies the contract's waivers as `sla deadline` does."""
+    path = write(tmp_path, "vm.yaml", VM)
+    export = tmp_path / "export.csv"
+    export.write_text(
+        "ticket,priority,reported,causes\nT-1,2,2026-11-23T10:00,virtuele-host\n", encoding="utf-8"
+    )
+    outcome = {}
+    for target in (str(path), "advanced"):
+        out = tmp_path / f"out-{target.replace('/', '_')}.jsonl"
+        args = ["evaluate", target, str(export), "--as-of", "2026-11-23T12:00", "-o", str(out)]
+        assert runner.invoke(main, args).exit_code == 0
+        outcome[target] = json.loads(out.read_text(encoding="utf-8"))["first_response"]
+    assert outcome[str(path)]["due"] == "2026-11-24T10:00:00+01:00"
+    assert outcome["advanced"]["status"] == "best_effort"

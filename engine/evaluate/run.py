@@ -25,6 +25,7 @@ from engine.clock.business_time import is_open
 from engine.clock.service_clock import ServiceClock
 from engine.clock.vector_times import LocalTimes
 from engine.contract.merge import EffectiveContract
+from engine.contract.waivers import exception_rules_for
 from engine.errors import SlaError
 from engine.evaluate.columns import KINDS, Rows
 from engine.evaluate.summary import Breach, SummaryBuilder
@@ -91,7 +92,10 @@ class Evaluator:
         self.as_of_us = (as_of - _EPOCH) // timedelta(microseconds=1)
         self.settings = JudgeSettings.of(rules.settings)
         self.book = PlanBook(
-            contract.values, rules.calendar_rules(), rules.exception_rules(), self.settings
+            contract.values,
+            rules.calendar_rules(),
+            exception_rules_for(rules, contract),
+            self.settings,
         )
         self.zone = self.book.clocks[0].calendar.zone
         self.times = LocalTimes(self.zone)

@@ -69,3 +69,48 @@ def test_an_unwritable_cache_folder_is_ignored(
     blocker.write_text("", encoding="utf-8")
     monkeypatch.setenv("SLA_CACHE_DIR", str(blocker / "cache"))
     assert cache.load_rules(folder).settings.breach_list_limit == 1000
+
+
+def test_a_cached_deadline_does_not_load_the_holidays_package(folder: Path) -> None:
+    import json
+    import os
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, json, cli\n"
+        "sys.argv = ['sla', '--rules', sys.argv[1], 'deadline', 'standaard', '--priority', "
+        "'1', '--reported', '2026-12-24T16:00']\n"
+        "try:\n    cli.main(standalone_mode=False)\nexcept SystemExit:\n    pass\n"
+        "print(json.dumps('holidays' in sys.modules))\n"
+    )
+    env = dict(os.environ)  # SLA_CACHE_DIR set by the fixture
+    runs = [
+        subprocess.run(
+            [sys.executable, "-c", code, str(folder)],
+            capture_output=True,
+            text=True,
+            env=env,
+            cwd=Path(__file__).parent.parent,
+        )
+        for _ in range(2)
+    ]
+    for run in runs:
+        assert run.returncode == 0, run.stderr
+        # Christmas and Boxing Day are closed, from the holidays package or from the cache
+        assert "uiterlijk ma 28-12-2026 16:00" in run.stdout
+    assert [json.loads(run.stdout.splitlines()[-1]) for run in runs] == [True, False]
+
+
+def test_the_cached_holidays_are_the_holidays_package_own(folder: Path) -> None:
+    import holidays
+
+    from engine.clock import calendars
+
+    cache.load_rules(folder)
+    calendars.HOLIDAY_NAMES.clear()
+    cache.load_rules(folder)  # from the cache: fills the table
+    for year in (2026, 2030):
+        table = holidays.country_holidays("NL", language="nl", years=year)
+        expected = {day: table.get_list(day) for day in table}
+        assert calendars.HOLIDAY_NAMES[("NL", "nl", year)] == expected

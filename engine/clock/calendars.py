@@ -23,12 +23,13 @@ from functools import lru_cache
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-import holidays
-
 from engine.clock.business_time import Calendar, Window
 from engine.errors import Location, Problem, ValidationError
 
 _NAME_CHECK_YEARS = range(2026, 2031)
+# (country, language, year) -> {day: holiday names}: each year is asked of the holidays
+# package once per process; engine/rules/cache.py keeps a filled table between runs.
+HOLIDAY_NAMES: dict[tuple[str, str | None, int], dict[date, list[str]]] = {}
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 _WINDOW = re.compile(r"^(\d\d):(\d\d)-(\d\d):(\d\d)$")
 
@@ -97,16 +98,6 @@ class _ClosedDays:
         if self.country is not None:
             self._check_names()
 
-    def _holidays(self, years: list[int]) -> Any:
-        try:
-            return holidays.country_holidays(str(self.country), language=self.language, years=years)
-        except NotImplementedError:
-            raise _invalid(
-                f"the holidays package does not know country {self.country!r}; write e.g. NL",
-                self.cal_id,
-                "holidays.country",
-            ) from None
-
     def _check_names(self) -> None:
         # Names are checked over a fixed run of five years, so that holidays held once a
         # lustrum (NL's Bevrijdingsdag) are known and the check does not change with today's
@@ -122,8 +113,7 @@ class _ClosedDays:
             )
 
     def _names(self, years: range) -> dict[date, list[str]]:
-        table = self._holidays(list(years))
-        return {day: table.get_list(day) for day in table}
+        return holiday_names(str(self.country), self.language, years, self.cal_id)
 
     def in_year(self, year: int) -> set[date]:
         closed = {d for d in self.extra if d.year == year}
@@ -133,6 +123,30 @@ class _ClosedDays:
                 if any(n not in self.keep_open for n in names):
                     closed.add(day)
         return closed
+
+
+def holiday_names(
+    country: str, language: str | None, years: range, cal_id: str = "?"
+) -> dict[date, list[str]]:
+    """The public holidays of `country` in `years`, by day, named in `language`."""
+    missing = [y for y in years if (country, language, y) not in HOLIDAY_NAMES]
+    if missing:
+        import holidays  # a tenth of a second and more: only for a year not in HOLIDAY_NAMES
+
+        try:
+            table = holidays.country_holidays(country, language=language, years=missing)
+        except NotImplementedError:
+            raise _invalid(
+                f"the holidays package does not know country {country!r}; write e.g. NL",
+                cal_id,
+                "holidays.country",
+            ) from None
+        found: dict[int, dict[date, list[str]]] = {year: {} for year in missing}
+        for day in table:
+            found.setdefault(day.year, {})[day] = table.get_list(day)
+        for year in missing:
+            HOLIDAY_NAMES[(country, language, year)] = found[year]
+    return {d: n for y in years for d, n in HOLIDAY_NAMES[(country, language, y)].items()}
 
 
 def _zone(rule: Mapping[str, Any], cal_id: str) -> ZoneInfo:

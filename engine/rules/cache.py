@@ -6,9 +6,11 @@ import). A rule set that loaded without problems is therefore pickled into the u
 folder (`$SLA_CACHE_DIR`, else `$XDG_CACHE_HOME/sla`, else `~/.cache/sla`), under a key made
 of everything it was made from: the rules folder's path and each rule file's name and
 contents, the schemas likewise, the size and modification time of each source file of the
-engine, and the Python version. Any change gives another key, so a cached rule set is never
-used across versions or after an edit; the cache is safe to delete at any time, and a cache
-that cannot be read or written is ignored. `SLA_CACHE_DIR=""` turns the cache off.
+engine and of the holidays package, and the Python version. The public holidays the
+calendars name are kept with it, for the years around this one. Any change gives another key,
+so a cached rule set is never used across versions or after an edit; the cache is safe to
+delete at any time, and a cache that cannot be read or written is ignored.
+`SLA_CACHE_DIR=""` turns the cache off.
 
 Only rule sets without problems are cached: `sla validate` reads the files every time.
 """
@@ -20,6 +22,8 @@ import os
 import pickle
 import sys
 import tempfile
+from datetime import date
+from importlib.util import find_spec
 from pathlib import Path
 
 from engine.rules.ruleset import RuleSet
@@ -40,11 +44,40 @@ def load_rules(rules_dir: Path | None = None) -> RuleSet:
     entry = cache / f"rules-{cache_key(folder)}.pickle"
     cached = _read(entry)
     if cached is not None:
-        return cached
+        rules, holidays = cached
+        from engine.clock import calendars
+
+        for key, days in holidays.items():
+            calendars.HOLIDAY_NAMES.setdefault(key, days)
+        return rules
     rules = load_checked(folder)
     rules.settings  # noqa: B018  # computed now, so that it is cached with the rest
-    _write(entry, rules)
+    _write(entry, (rules, _holiday_table(rules)))
     return rules
+
+
+def _holiday_table(rules: RuleSet) -> dict[tuple[str, str | None, int], dict[date, list[str]]]:
+    """The public holidays the calendars of `rules` name, for the years around this one: a
+    deadline then need not load the holidays package (a tenth of a second and more)."""
+    from engine.clock.calendars import holiday_names
+
+    this_year = date.today().year
+    table = {}
+    for rule in rules.calendar_rules().values():
+        spec = rule.get("holidays")
+        if not spec or "country" not in spec:
+            continue
+        country, language = str(spec["country"]), spec.get("language")
+        for year in _holiday_years(this_year):
+            table[(country, language, year)] = holiday_names(
+                country, language, range(year, year + 1)
+            )
+    return table
+
+
+def _holiday_years(this_year: int) -> range:
+    """Ten years either side, and always those `sla validate` checks names over."""
+    return range(min(this_year - 10, 2026), max(this_year + 10, 2031))
 
 
 def cache_dir() -> Path | None:
@@ -68,22 +101,31 @@ def cache_key(rules_dir: Path) -> str:
         for path in sorted(root.rglob(pattern)):  # contents: an edit within a tick still counts
             digest.update(f"|{path}|".encode())
             digest.update(path.read_bytes())
-    for path in sorted(PACKAGE_DIR.rglob("*.py")):
+    holidays = find_spec("holidays")  # its tables are cached too; found without importing it
+    sources = sorted(PACKAGE_DIR.rglob("*.py"))
+    if holidays is not None and holidays.origin:
+        sources += sorted(Path(holidays.origin).parent.glob("*.py"))
+    for path in sources:
         stat = path.stat()
         digest.update(f"|{path}|{stat.st_size}|{stat.st_mtime_ns}".encode())
     return digest.hexdigest()[:32]
 
 
-def _read(entry: Path) -> RuleSet | None:
+_Entry = tuple[RuleSet, dict[tuple[str, str | None, int], dict[date, list[str]]]]
+
+
+def _read(entry: Path) -> _Entry | None:
     try:
         with entry.open("rb") as stream:
-            rules = pickle.load(stream)
+            cached = pickle.load(stream)
     except Exception:  # missing, half-written by another version, unreadable: load afresh
         return None
-    return rules if isinstance(rules, RuleSet) else None
+    if isinstance(cached, tuple) and len(cached) == 2 and isinstance(cached[0], RuleSet):
+        return cached
+    return None
 
 
-def _write(entry: Path, rules: RuleSet) -> None:
+def _write(entry: Path, rules: _Entry) -> None:
     try:
         entry.parent.mkdir(parents=True, exist_ok=True)
         handle, temporary = tempfile.mkstemp(dir=entry.parent, prefix=".rules-")

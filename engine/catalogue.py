@@ -52,14 +52,14 @@ def updated(template: Catalog, lang: str) -> Catalog:
     for message in template:
         if not message.id:
             continue
-        key = message.id[0] if isinstance(message.id, tuple) else message.id
+        key = message.id if isinstance(message.id, str) else message.id[0]
         kept = old.get(key, context=message.context)
         if lang == "en":
-            string: str | tuple[str, ...] = message.id
+            string: str | tuple[str, ...] = _as_text(message.id)
         elif kept is not None and not kept.fuzzy and kept.string:
-            string = kept.string
+            string = _as_text(kept.string)
         else:
-            string = ("", "") if isinstance(message.id, tuple) else ""
+            string = "" if isinstance(message.id, str) else ("", "")
         new.add(
             message.id,
             string,
@@ -85,6 +85,11 @@ def main() -> int:
     for message in missing:
         print(f"untranslated in nl: {message!r}", file=sys.stderr)
     return 1 if missing else 0
+
+
+def _as_text(value: object) -> str | tuple[str, ...]:
+    """A message's text, or its singular and plural forms as a tuple."""
+    return str(value) if isinstance(value, str) else tuple(str(v) for v in value)  # type: ignore[attr-defined]
 
 
 def _strings(string: object) -> tuple[str, ...]:

@@ -87,7 +87,7 @@ class Catalogue(_gettext.NullTranslations):
     def __init__(self, messages: dict[str, str | tuple[str, ...]], plural_forms: str) -> None:
         super().__init__()
         self._messages = messages
-        self._plural = _gettext.c2py(_plural_expression(plural_forms))  # type: ignore[attr-defined]
+        self._plural = _gettext.c2py(_plural_expression(plural_forms))
 
     def gettext(self, message: str) -> str:
         found = self._messages.get(message)
@@ -127,11 +127,11 @@ def catalogue(lang: str) -> Catalogue:
         if not message.id or message.fuzzy:
             continue
         context = f"{message.context}\x04" if message.context else ""
-        if isinstance(message.id, tuple):
+        if isinstance(message.id, str):
+            messages[context + message.id] = str(message.string)
+        else:  # singular and plural
             strings = message.string if isinstance(message.string, tuple) else (message.string,)
             messages[context + message.id[0]] = tuple(str(s) for s in strings)
-        else:
-            messages[context + message.id] = str(message.string)
     return Catalogue(messages, source.plural_forms)
 
 

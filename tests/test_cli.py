@@ -31,7 +31,7 @@ def test_validate_invalid_file_exits_1_with_location(runner: CliRunner) -> None:
     code, out, err = run(runner, "validate", str(CASES / "unknown-tier" / "input.yaml"))
     assert code == 1
     assert "input.yaml:2:7: tier: unknown tier 'advancd'; did you mean 'advanced'?" in out
-    assert err == "1 problems in 1 files\n"
+    assert err == "1 problem in 1 file\n"
 
 
 def test_validate_collects_every_problem_in_every_file(runner: CliRunner) -> None:

@@ -109,7 +109,7 @@ def test_the_engine_comes_from_the_install_not_the_checkout(
 def test_validate_a_contract_from_another_folder(installed: Path, tmp_path: Path) -> None:
     shutil.copy(PROJECT_ROOT / "contracts" / "bakkerij-de-vries.yaml", tmp_path / "c.yaml")
     result = sla(installed, tmp_path, "validate", "c.yaml")
-    assert (result.returncode, result.stdout, result.stderr) == (0, "1 files valid\n", "")
+    assert (result.returncode, result.stdout, result.stderr) == (0, "1 file valid\n", "")
     shutil.copy(PROJECT_ROOT / "tests/cases/invalid/unknown-tier/input.yaml", tmp_path / "bad.yaml")
     result = sla(installed, tmp_path, "validate", "bad.yaml")
     assert result.returncode == 1

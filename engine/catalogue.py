@@ -9,6 +9,7 @@ untranslated, for a person to translate (the test of the catalogue names them).
 
 from __future__ import annotations
 
+import io
 import sys
 from pathlib import Path
 
@@ -71,9 +72,18 @@ def updated(template: Catalog, lang: str) -> Catalog:
 
 
 def write(catalog: Catalog, path: Path) -> None:
+    """Write `catalog`, unless only its header's dates would change (no churn in git)."""
+    buffer = io.BytesIO()
+    write_po(buffer, catalog, width=100, omit_header=False, sort_output=True)
+    if path.exists() and _undated(path.read_bytes()) == _undated(buffer.getvalue()):
+        return
     path.parent.mkdir(parents=True, exist_ok=True)
-    with path.open("wb") as po:
-        write_po(po, catalog, width=100, omit_header=False, sort_output=True)
+    path.write_bytes(buffer.getvalue())
+
+
+def _undated(text: bytes) -> list[bytes]:
+    dated = (b'"POT-Creation-Date:', b'"PO-Revision-Date:')
+    return [line for line in text.splitlines() if not line.startswith(dated)]
 
 
 def main() -> int:
@@ -89,7 +99,9 @@ def main() -> int:
 
 def _as_text(value: object) -> str | tuple[str, ...]:
     """A message's text, or its singular and plural forms as a tuple."""
-    return str(value) if isinstance(value, str) else tuple(str(v) for v in value)  # type: ignore[attr-defined]
+    if isinstance(value, str):
+        return value
+    return tuple(str(v) for v in value)  # type: ignore[attr-defined]
 
 
 def _strings(string: object) -> tuple[str, ...]:

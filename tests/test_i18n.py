@@ -187,3 +187,27 @@ def test_usage_errors_in_the_chosen_language(runner: CliRunner) -> None:
     result = runner.invoke(main, ["diff", "advanced", "--lang", "nl"])
     assert result.exit_code == 2
     assert "geef twee doelen" in result.stderr
+
+
+def test_every_command_takes_lang() -> None:
+    for name, command in main.commands.items():
+        assert any(p.name == "lang" for p in command.params), f"sla {name} has no --lang"
+    assert any(p.name == "lang" for p in main.params)
+
+
+def test_documents_stay_dutch_unless_asked(runner: CliRunner, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """SPEC §8: a customer document follows the contract's language, Dutch by default, also
+    when the messages around it are English."""
+    target = tmp_path / "annex.md"
+    result = runner.invoke(
+        main, ["render", CONTRACT, "--doc", "annex", "--format", "md", "-o", str(target)]
+    )
+    assert result.exit_code == 0, result.output
+    assert result.stdout.startswith("wrote ")
+    dutch = target.read_text(encoding="utf-8")
+    assert "Bijlage 2 bij overeenkomst" in dutch
+    runner.invoke(
+        main,
+        ["render", CONTRACT, "--doc", "annex", "--format", "md", "-o", str(target), "--lang", "en"],
+    )
+    assert "Annex 2 to agreement" in target.read_text(encoding="utf-8")

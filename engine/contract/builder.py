@@ -125,7 +125,7 @@ def open_values(rules: RuleSet, tier: str, base: str | None, addons: tuple[str, 
     if base:
         layers.append(Layer(f"base:{base}", rules.tiers[base]))
     layers += [Layer(f"addon:{a}", rules.addons[a], ("sets",)) for a in addons]
-    values, _ = lay(layers)
+    values, _origins = lay(layers)
     return placeholders(values)
 
 

@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
 .DEFAULT_GOAL := help
-.PHONY: help install system-deps compile demo test check lint format typecheck bench clean messages
+.PHONY: help install system-deps browser-deps compile demo serve screenshots test check lint format typecheck bench clean messages
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -30,7 +30,7 @@ system-deps: ## Install the system libraries for PDF output (Debian, as root) wh
 $(STAMP): pyproject.toml constraints.txt | system-deps
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[test,dev]'
+	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[test,dev]' --config-settings editable_mode=compat
 	touch $(STAMP)
 
 # Byte-compile the project's own modules: pip does it for installed packages, but an editable
@@ -72,7 +72,24 @@ format: $(STAMP) ## Reformat the code
 typecheck: $(STAMP) ## mypy, strict on engine/
 	$(BIN)/mypy
 
-check: lint typecheck test ## Everything CI checks
+# The browser tests drive Debian's chromium through Playwright (never a browser of its own).
+browser-deps: ## Install Debian's chromium for the browser tests (as root) when missing
+	@if [ -x /usr/bin/chromium ]; then exit 0; fi; \
+	if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	  echo "installing chromium"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+	    --no-install-recommends chromium; \
+	else \
+	  echo "the browser tests need chromium (e.g. sudo apt-get install chromium); skipping them" >&2; \
+	fi
+
+serve: $(STAMP) compile ## Start the configurator and API on the shipped contracts (127.0.0.1:8000)
+	$(BIN)/sla serve --contracts contracts
+
+screenshots: $(STAMP) browser-deps ## Retake the web pages' screenshots into docs/screenshots/
+	SLA_SCREENSHOTS=docs/screenshots $(BIN)/python -m pytest -p no:xdist tests/browser
+
+check: browser-deps lint typecheck test ## Everything CI checks
 	$(BIN)/sla validate
 
 messages: $(STAMP) ## Re-extract the messages into engine/locale/ (lists untranslated Dutch ones)

@@ -4,8 +4,9 @@ No rules and no choice of report live here: each command turns its options into 
 calls of the facade and writes what comes back. Only `engine` is imported; the facade imports
 what a command needs when it runs, so `sla deadline` does not load Jinja or WeasyPrint.
 
-Adding a command: a function decorated with `@main.command`, `@click.pass_context` and
-`@reports_errors`, with `--help` text that has an example (tests/test_cli.py checks both).
+Adding a command: a function decorated with `@main.command`, `@rules_option` (when it reads
+rules), `@click.pass_context` and `@reports_errors`, with `--help` text that has an example
+(tests/test_cli.py checks both); its work goes into the facade (docs/architecture.md).
 """
 
 from __future__ import annotations
@@ -890,6 +891,130 @@ def evaluate_command(
         click.echo(_("wrote {file}").format(file=engine.display_path(output)))
     if result.summary.rows_rejected:
         sys.exit(1)
+
+
+@main.command("priority")
+@click.option(
+    "--scope",
+    required=True,
+    help="Who is affected: whole_company, crucial_users, other_users or none.",
+)
+@click.option(
+    "--effect",
+    required=True,
+    help="What it does to operations: stopped, hampered, not_hampered or none.",
+)
+@click.option(
+    "--priority",
+    "explicit",
+    type=click.IntRange(1, 4),
+    help="An explicit priority; it always wins over the suggestion.",
+)
+@format_option
+@lang_option
+@click.pass_context
+@reports_errors
+def priority_command(
+    context: click.Context,
+    scope: str,
+    effect: str,
+    explicit: int | None,
+    output_format: str,
+    lang: str,
+) -> None:
+    """Suggest a priority from an incident's impact (rules/priorities.yaml, §2.3).
+
+    A priority fits when both its scope and its effect are reached, so the suggestion is the
+    less urgent of the two priorities the facts point at. The provider has the final word:
+    --priority always wins.
+
+    \b
+    Example:
+      sla priority --scope whole_company --effect stopped
+      sla priority --scope whole_company --effect hampered --format json
+    """
+    import json
+
+    from engine import priority as priorities
+
+    found = priorities.suggest(rules_of(context).priorities, scope, effect)
+    used = priorities.chosen(explicit, found)
+    if output_format == "json":
+        answer = {"priority": used, "suggested": found.priority, "by_fact": found.by_fact}
+        click.echo(json.dumps(answer, indent=2))
+    else:
+        click.echo(f"PRIO {used}" + (" (given)" if explicit else "") + f": {found.reason(lang)}")
+
+
+@main.command("serve")
+@click.option(
+    "--host",
+    default="127.0.0.1",
+    show_default=True,
+    help="Address to listen on; other than loopback only with --users.",
+)
+@click.option("--port", type=click.IntRange(1, 65535), default=8000, show_default=True)
+@click.option(
+    "--contracts",
+    "contracts_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("contracts"),
+    show_default="contracts/ of the working folder",
+    help="The folder of contracts to list, configure and save into.",
+)
+@click.option(
+    "--users",
+    "users_file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="A file of `name:argon2-hash` lines; then every page and call needs a login.",
+)
+@click.option("--hash-password", is_flag=True, help="Ask for a password and print a users line.")
+@language_option(expose_value=False)
+@click.pass_context
+@reports_errors
+def serve_command(
+    context: click.Context,
+    host: str,
+    port: int,
+    contracts_dir: Path,
+    users_file: Path | None,
+    hash_password: bool,
+) -> None:
+    """The contract configurator for sales and the JSON API (/api/v1) for the helpdesk.
+
+    Listens on 127.0.0.1 unless --host says otherwise, which needs --users (a login for
+    every page and call). The API's description is at /openapi.json.
+
+    \b
+    Example:
+      sla serve                       # then open http://127.0.0.1:8000/
+      sla serve --hash-password       # prints `name:$argon2id$…` for a users file
+      sla serve --host 0.0.0.0 --users users.txt
+    """
+    from engine.serve.security import hash_password as make_hash
+    from engine.serve.security import host_allowed
+
+    if hash_password:
+        name = click.prompt(_("User name"))
+        password = click.prompt(_("Password"), hide_input=True, confirmation_prompt=True)
+        click.echo(f"{name}:{make_hash(password)}")
+        return
+    if not host_allowed(host, users_file):
+        raise click.UsageError(
+            _(
+                "--host {host} would let other machines in without a login; give --users FILE "
+                "(see --hash-password), or keep the default 127.0.0.1"
+            ).format(host=host)
+        )
+    import uvicorn
+
+    from engine.serve.app import build_server, create_app
+
+    server = build_server(rules_dir_of(context), contracts_dir, users_file)
+    click.echo(
+        _("sla serve: {url} (stop with Ctrl-C)").format(url=f"http://{host}:{port}/"), err=True
+    )
+    uvicorn.run(create_app(server), host=host, port=port, log_level="warning")
 
 
 if __name__ == "__main__":

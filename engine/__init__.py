@@ -18,8 +18,9 @@ customer documents).
 
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from engine._lazy import surface
 
 # name -> module that defines it
 _SURFACE = {
@@ -28,7 +29,7 @@ _SURFACE = {
     "Problem": "engine.errors",
     "Location": "engine.errors",
     "InputError": "engine.errors",
-    "did_you_mean": "engine.suggest",
+    "did_you_mean": "engine.errors",
     "RULES_DIR": "engine.paths",
     "SCHEMAS_DIR": "engine.paths",
     "TEMPLATES_DIR": "engine.paths",
@@ -158,18 +159,7 @@ __all__ = [
 ]
 
 
-def __getattr__(name: str) -> Any:
-    module = _SURFACE.get(name)
-    if module is None:
-        raise AttributeError(f"module 'engine' has no attribute {name!r}")
-    value = getattr(importlib.import_module(module), _RENAMED.get(name, name))
-    globals()[name] = value  # found once; later look-ups do not come here
-    return value
-
-
-def __dir__() -> list[str]:
-    return sorted({*globals(), *_SURFACE})
-
+__getattr__, __dir__ = surface(__name__, _SURFACE, _RENAMED)
 
 if TYPE_CHECKING:  # the same names, for type checkers and editors
     from engine.api import (
@@ -195,7 +185,7 @@ if TYPE_CHECKING:  # the same names, for type checkers and editors
     from engine.contract.load import resolve_target
     from engine.contract.merge import EffectiveContract
     from engine.contract.terms import today
-    from engine.errors import InputError, Location, Problem, SlaError
+    from engine.errors import InputError, Location, Problem, SlaError, did_you_mean
     from engine.output import atomic_file, write_atomic
     from engine.paths import RULES_DIR, SCHEMAS_DIR, TEMPLATES_DIR, display_path
     from engine.present.documents import document_warnings
@@ -220,4 +210,3 @@ if TYPE_CHECKING:  # the same names, for type checkers and editors
     from engine.rules.ruleset import RuleSet
     from engine.rules.schemas import KINDS as SCHEMA_KINDS
     from engine.rules.settings import Settings
-    from engine.suggest import did_you_mean

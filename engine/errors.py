@@ -1,12 +1,15 @@
 """Every failure the engine reports to a user, each a class with a location.
 
 One base class, `SlaError`; the CLI turns any of them into one readable line and exit 1.
+`did_you_mean` words the "what to do" of a misspelt id or key.
 A location is optional: a problem with a whole file has no line, a problem with a command-line
 value has no file.
 """
 
 from __future__ import annotations
 
+import difflib
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Self
 
@@ -77,3 +80,15 @@ class InputError(SlaError, ValueError):
 
 class PricingError(SlaError, ValueError):
     """A quote cannot be made from the rules as they are (e.g. a price that is not set)."""
+
+
+def did_you_mean(word: str, choices: Iterable[str]) -> str:
+    """`; did you mean 'x'?` when a choice is close to `word`, else the choices listed (when
+    there are a dozen or fewer), else nothing: the end of a problem's message."""
+    options = sorted(set(choices))
+    close = difflib.get_close_matches(str(word), options, n=1, cutoff=0.6)
+    if close:
+        return f"; did you mean {close[0]!r}?"
+    if len(options) <= 12:
+        return "; choose one of " + ", ".join(options)
+    return ""

@@ -1,6 +1,8 @@
 from __future__ import annotations
 
+import os
 import shutil
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -8,6 +10,9 @@ from click.testing import CliRunner
 
 from engine.paths import PROJECT_ROOT
 from engine.rules.ruleset import RuleSet, load_rules
+
+# Rule sets cached by the commands go to a folder of this run, not the user's cache.
+os.environ["SLA_CACHE_DIR"] = tempfile.mkdtemp(prefix="sla-test-cache-")
 
 
 @pytest.fixture(scope="session")

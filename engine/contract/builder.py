@@ -28,13 +28,12 @@ from typing import Any, Protocol
 
 from engine.contract.deviations import deviation_problems, deviations, format_value
 from engine.contract.merge import PLACEHOLDER, Layer, effective_for_contract, lay, placeholders
-from engine.errors import InputError, SlaError, ValidationError
+from engine.errors import InputError, SlaError, ValidationError, did_you_mean
 from engine.i18n import N_, _
 from engine.output import write_atomic
 from engine.rules.ruleset import CUSTOM_TIER, NO_SLA_TIER, RuleSet
 from engine.rules.schemas import check
 from engine.rules.yaml_loader import Document, parse_yaml
-from engine.suggest import did_you_mean
 
 SCHEMA_LINE = "# yaml-language-server: $schema=../schemas/contract.schema.json"
 _PRIORITY_KEYS = ("first_response", "resolution", "time_on_site")

@@ -31,11 +31,10 @@ from typing import Any
 
 from engine.clock.durations import parse_duration
 from engine.contract.merge import EffectiveContract, effective_for_contract
-from engine.errors import Location, Problem
+from engine.errors import Location, Problem, did_you_mean
 from engine.pricing.money import parse_money
+from engine.rules.document import Document
 from engine.rules.ruleset import RuleSet
-from engine.rules.yaml_loader import Document
-from engine.suggest import did_you_mean
 
 Rank = tuple[Any, ...]
 _ALL_PRIORITIES = frozenset({1, 2, 3, 4})

@@ -9,15 +9,16 @@ from __future__ import annotations
 from pathlib import Path
 
 from engine.contract.merge import EffectiveContract, effective_for_contract, effective_for_tier
-from engine.errors import ReferenceNotFound, ValidationError
+from engine.errors import ReferenceNotFound, ValidationError, did_you_mean
+from engine.rules.document import Document
 from engine.rules.ruleset import RuleSet
 from engine.rules.schemas import check
-from engine.rules.yaml_loader import Document, load_yaml
-from engine.suggest import did_you_mean
 
 
 def load_contract(path: Path, display_name: str | None = None) -> Document:
     """Read a contract file and check it against the contract schema."""
+    from engine.rules.yaml_loader import load_yaml  # the parser only when a file is read
+
     document = load_yaml(path, display_name)
     problems = check(document, "contract")
     if problems:

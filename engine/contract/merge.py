@@ -15,10 +15,9 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from engine.errors import Location, Problem, ValidationError
+from engine.errors import Location, Problem, ValidationError, did_you_mean
+from engine.rules.document import Document, KeyPath, format_path
 from engine.rules.ruleset import CUSTOM_TIER, NO_SLA_TIER, RuleSet
-from engine.rules.yaml_loader import Document, KeyPath, format_path
-from engine.suggest import did_you_mean
 
 PLACEHOLDER = "by_agreement"
 # The contract keys that tie it to its signed agreement, kept as given for the documents.

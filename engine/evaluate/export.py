@@ -25,7 +25,7 @@ from typing import IO, Any
 
 from engine.clock.times import EpochTimes, format_time
 from engine.contract.merge import EffectiveContract
-from engine.errors import InputError, Location, Problem, SlaError
+from engine.errors import InputError, Location, Problem, SlaError, did_you_mean
 from engine.evaluate.gc_pacing import paced_collection
 from engine.evaluate.rows import COLUMNS, ParsedRow, RowError, RowReader
 from engine.evaluate.run import Evaluator, RowResult, Summary, SummaryBuilder, run
@@ -33,7 +33,6 @@ from engine.incident.clocks import CLOCKS
 from engine.output import atomic_file
 from engine.pricing.money import as_decimal_string
 from engine.rules.ruleset import RuleSet
-from engine.suggest import did_you_mean
 
 CSV, JSONL, HTML = "csv", "jsonl", "html"
 INPUT_FORMATS = {".csv": CSV, ".jsonl": JSONL, ".ndjson": JSONL}

@@ -35,10 +35,9 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from engine.clock.times import DEFAULT_ZONE, EpochTimes, parse_interval, parse_time
-from engine.errors import InputError, Location, Problem, SlaError
+from engine.errors import InputError, Location, Problem, SlaError, did_you_mean
 from engine.incident.deadlines import Incident
 from engine.pricing.quote import INCIDENT, WORK_KINDS, Work
-from engine.suggest import did_you_mean
 
 TIME_COLUMNS = ("reported", "first_response", "resolved", "on_site_arrival", "start")
 COLUMNS = (

@@ -10,9 +10,8 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from engine.errors import Location, Problem, ReferenceNotFound
+from engine.errors import Location, Problem, ReferenceNotFound, did_you_mean
 from engine.rules.ruleset import RuleSet
-from engine.suggest import did_you_mean
 
 
 @dataclass(frozen=True)

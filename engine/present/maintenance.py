@@ -17,12 +17,11 @@ from typing import Any
 
 from engine.clock.durations import parse_duration
 from engine.clock.times import parse_time
-from engine.errors import InputError, Problem, SlaError, ValidationError
+from engine.errors import InputError, Problem, SlaError, ValidationError, did_you_mean
 from engine.i18n import _
 from engine.rules.ruleset import RuleSet
 from engine.rules.schemas import check
 from engine.rules.yaml_loader import Document, KeyPath, load_yaml
-from engine.suggest import did_you_mean
 
 
 @dataclass(frozen=True)

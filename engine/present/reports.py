@@ -41,7 +41,7 @@ def contract_report(
     contract: EffectiveContract, fmt: str = "yaml", *, explain: bool = False
 ) -> str:
     """The effective contract as YAML or JSON; `explain` adds the origin of each value."""
-    from engine.present import contract_view
+    from engine.present import contract_view  # a module, not a public name
 
     if explain:
         if fmt == "json":
@@ -54,47 +54,47 @@ def contract_report(
 
 def deadline_report(deadlines: Deadlines, fmt: str = "text", lang: str = "nl") -> str:
     """The three clocks of an incident: due times, what was counted, met or breached."""
-    from engine.present import deadline_report as report
+    from engine.present.deadline_report import deadlines_as_dict, format_deadlines_text
 
     if fmt == "json":
-        return json.dumps(report.deadlines_as_dict(deadlines), indent=2, ensure_ascii=False) + "\n"
-    return report.format_deadlines_text(deadlines, lang) + "\n"
+        return json.dumps(deadlines_as_dict(deadlines), indent=2, ensure_ascii=False) + "\n"
+    return format_deadlines_text(deadlines, lang) + "\n"
 
 
 def quote_report(
     quote: Quote, fmt: str = "text", lang: str = "nl", call: CallFacts | None = None
 ) -> str:
     """A quote's line items and total; with `call`, the facts of the call it prices."""
-    from engine.present import quote_report as report
+    from engine.present.quote_report import format_quote_text, quote_json
 
     if fmt == "json":
-        return report.quote_json(quote, call)
-    return report.format_quote_text(quote, lang, call)
+        return quote_json(quote, call)
+    return format_quote_text(quote, lang, call)
 
 
 def ledger_report(ledger: LedgerReport, fmt: str = "text", lang: str = "nl") -> str:
     """A prepaid-hours card: purchases, deductions, notifications, balance."""
-    from engine.present import prepaid_report as report
+    from engine.present.prepaid_report import format_ledger_text, ledger_json
 
     if fmt == "json":
-        return report.ledger_json(ledger)
-    return report.format_ledger_text(ledger, lang)
+        return ledger_json(ledger)
+    return format_ledger_text(ledger, lang)
 
 
 def terms_report(terms: Terms, fmt: str = "text", name: str = "") -> str:
     """A contract's current period, expiry, renewal and notice deadline; `name` heads the text."""
-    from engine.contract import terms as contract_terms
+    from engine.contract.terms import terms_text
 
     if fmt == "json":
         return json.dumps(terms.as_dict(), indent=2) + "\n"
-    return contract_terms.terms_text(terms, name)
+    return terms_text(terms, name)
 
 
 def diff_report(result: ContractDiff, fmt: str = "text") -> str:
     """What differs between two effective contracts; `md` is a table for a pull request."""
-    from engine.contract import diff
+    from engine.contract.diff import RENDERERS
 
-    return diff.RENDERERS[fmt](result)
+    return RENDERERS[fmt](result)
 
 
 def problems_report(problems: Sequence[Problem], fmt: str = "text") -> str:
@@ -124,7 +124,7 @@ def render_document(
     """
     from engine.contract.terms import today
     from engine.paths import display_path
-    from engine.present import documents
+    from engine.present import documents  # a module, not a public name
 
     markup = "md" if fmt == "md" else "html"
     if doc == "quote":

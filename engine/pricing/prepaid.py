@@ -25,12 +25,11 @@ from typing import Any
 
 from engine.contract.load import resolve_target
 from engine.contract.merge import EffectiveContract
-from engine.errors import PricingError, Problem, ReferenceNotFound, ValidationError
+from engine.errors import PricingError, Problem, ReferenceNotFound, ValidationError, did_you_mean
 from engine.pricing.rates import Rate, billing_unit, contract_rate, hours, round_up
 from engine.rules.ruleset import RuleSet
 from engine.rules.schemas import check
 from engine.rules.yaml_loader import Document, load_yaml
-from engine.suggest import did_you_mean
 
 LOW, EXHAUSTED = "low", "exhausted"
 _ROW = re.compile(r"^(purchases|calls)\[(\d+)\]")

@@ -23,11 +23,10 @@ from engine.clock.business_time import Calendar, is_open, next_opening
 from engine.clock.calendars import build_calendar
 from engine.clock.times import format_time
 from engine.contract.merge import EffectiveContract
-from engine.errors import InputError, ReferenceNotFound
+from engine.errors import InputError, ReferenceNotFound, did_you_mean
 from engine.pricing.money import parse_money
 from engine.pricing.rates import Rate, contract_rate
 from engine.rules.ruleset import RuleSet
-from engine.suggest import did_you_mean
 
 OFFICE_HOURS, EVENING_WEEKEND = "office_hours", "evening_weekend"
 WITH_ADDON, WITHOUT_ADDON, NO_SLA = "sla_with_addon", "sla_without_addon", "no_sla"

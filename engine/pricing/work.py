@@ -9,8 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from engine.errors import InputError
-from engine.suggest import did_you_mean
+from engine.errors import InputError, did_you_mean
 
 INCIDENT, CONFIG_CHANGE, OUTSIDE_SLA = "incident", "config-change", "outside-sla"
 WORK_KINDS = (INCIDENT, CONFIG_CHANGE, OUTSIDE_SLA)

@@ -11,12 +11,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from engine.errors import Location, Problem, SlaError, ValidationError
+from engine.errors import Location, Problem, SlaError, ValidationError, did_you_mean
 from engine.paths import RULES_DIR, display_path
-from engine.rules.schemas import check
+from engine.rules.document import Document
 from engine.rules.settings import Settings, read_settings
-from engine.rules.yaml_loader import Document, load_yaml
-from engine.suggest import did_you_mean
 
 # Folder of rules/ -> kind of file in it; each file's `id` must equal its file name.
 FOLDER_KINDS = {
@@ -153,6 +151,9 @@ def collect_rules(
     rules_dir: Path, *, build_calendars: bool = True
 ) -> tuple[RuleSet, list[Problem]]:
     """Load what can be loaded, and every problem found on the way."""
+    from engine.rules.schemas import check
+    from engine.rules.yaml_loader import load_yaml
+
     rules = RuleSet(rules_dir)
     problems: list[Problem] = []
     if not rules_dir.is_dir():

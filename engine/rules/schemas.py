@@ -14,15 +14,15 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urljoin
 
-from engine.errors import Problem
+from engine.errors import Problem, did_you_mean
 from engine.paths import SCHEMAS_DIR
-from engine.rules.yaml_loader import Document, KeyPath
-from engine.suggest import did_you_mean
 
 if TYPE_CHECKING:  # jsonschema is imported when a document is first checked, not before
     import jsonschema
     from jsonschema import Draft202012Validator
     from referencing import Registry
+
+    from engine.rules.document import Document, KeyPath
 
 KINDS = (
     "tier",

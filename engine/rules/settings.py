@@ -16,9 +16,8 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any, Literal
 
-from engine.errors import Location, Problem
-from engine.rules.yaml_loader import Document
-from engine.suggest import did_you_mean
+from engine.errors import Location, Problem, did_you_mean
+from engine.rules.document import Document
 
 ResolutionStart = Literal["first_response", "reported"]
 PriorityChange = Literal["recompute", "carry_over"]

@@ -13,13 +13,15 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import yaml
 
 from engine.errors import Location, Problem, YamlError
+from engine.rules.document import Document as Document  # loaded files are Documents
+from engine.rules.document import KeyPath as KeyPath
+from engine.rules.document import format_path as format_path
 
 try:  # libyaml's parser when it is there: the same nodes, several times faster
     from yaml import CSafeLoader as _Loader
@@ -29,7 +31,6 @@ except ImportError:  # pragma: no cover - pyyaml without libyaml
 MAX_BYTES = 1_000_000
 """A contract is a page of YAML; a megabyte is a mistake (or an attack), not a contract."""
 
-KeyPath = tuple[str | int, ...]
 
 _STR = "tag:yaml.org,2002:str"
 _STANDARD_TAGS = {
@@ -51,34 +52,6 @@ _CORE_FLOAT = re.compile(r"^[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-
 _YAML11_LETTERS = frozenset({"y", "Y", "n", "N"})
 _LEADING_ZERO = re.compile(r"^[-+]?0[0-9]")
 _DATE_ONLY = re.compile(r"^\d{4}-\d\d-\d\d$")
-
-
-@dataclass(frozen=True)
-class Document:
-    """A loaded file: its data, and where each key path's value starts in the file."""
-
-    file: str
-    data: Any
-    positions: dict[KeyPath, tuple[int, int]]
-
-    def location(self, path: KeyPath) -> Location:
-        """The location of `path`, or of its nearest ancestor that has one."""
-        probe = tuple(path)
-        while probe and probe not in self.positions:
-            probe = probe[:-1]
-        line, column = self.positions.get(probe, (1, 1))
-        return Location(self.file, line, column, format_path(path) or None)
-
-
-def format_path(path: KeyPath) -> str:
-    """`("targets", "P1", "first_response")` -> `targets.P1.first_response`; lists as `[0]`."""
-    out = ""
-    for part in path:
-        if isinstance(part, int):
-            out += f"[{part}]"
-        else:
-            out += f".{part}" if out else str(part)
-    return out
 
 
 def load_yaml(path: Path, display_name: str | None = None) -> Document:

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, timedelta, timezone
 from zoneinfo import ZoneInfo
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from engine.clock.times import EpochTimes, format_time, parse_interval, parse_time
 from engine.errors import InputError
@@ -149,3 +151,122 @@ def test_epoch_times_write_as_format_time_across_dst_changes() -> None:
     # an hour whose offset is not whole hours (Amsterdam before 1937) is written all the same
     old = int(datetime(1930, 6, 1, 12, tzinfo=UTC).timestamp())
     assert times.write(old) == format_time(datetime.fromtimestamp(old, AMS))
+
+
+# -- times as helpdesk tools write them (issue 14) --------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("2021-02-11T06:32:36.303+0000", datetime(2021, 2, 11, 6, 32, 36, tzinfo=UTC)),
+        ("2026-11-23T15:00:00Z", datetime(2026, 11, 23, 15, tzinfo=UTC)),
+        ("2026-11-23 16:00:00 +0100", datetime(2026, 11, 23, 15, tzinfo=UTC)),
+        ("2026-11-23T16:00+01", datetime(2026, 11, 23, 15, tzinfo=UTC)),
+        ("2026-11-23T16:00:00,5+01:00", datetime(2026, 11, 23, 15, 0, 0, tzinfo=UTC)),
+        ("2021-11-03T11:51:13.7591234Z", datetime(2021, 11, 3, 11, 51, 13, tzinfo=UTC)),
+        ("2026-11-23T16:59:59.999", datetime(2026, 11, 23, 15, 59, 59, tzinfo=UTC)),
+    ],
+)
+def test_offsets_and_fractions_as_helpdesks_write_them(text: str, expected: datetime) -> None:
+    """Fractions of a second are cut: the engine counts service time in whole seconds."""
+    assert parse_time(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["2026-11-23T16:00.5", "2026-11-23T16:00+1", "2026-11-23T16:00+01:0", "2026-11-23T16:00+2400"],
+)
+def test_half_written_fractions_and_offsets_are_input_errors(text: str) -> None:
+    with pytest.raises(InputError):
+        parse_time(text)
+
+
+def test_the_repeated_autumn_hour_is_read_as_asked() -> None:
+    assert parse_time("2026-10-25T02:30", ambiguous="earlier").utcoffset() == timedelta(hours=2)
+    assert parse_time("2026-10-25T02:30", ambiguous="later").utcoffset() == timedelta(hours=1)
+    with pytest.raises(InputError, match="ambiguous"):
+        parse_time("2026-10-25T02:30", ambiguous="reject")
+
+
+@pytest.mark.parametrize("ambiguous", ["earlier", "later", "reject"])
+def test_the_spring_gap_stays_an_error_whatever_ambiguous_says(ambiguous: str) -> None:
+    with pytest.raises(InputError, match="does not exist"):
+        parse_time("2026-03-29T02:30", ambiguous=ambiguous)  # type: ignore[arg-type]
+
+
+def _reference_local(wall: datetime, zone: ZoneInfo) -> list[datetime]:
+    """Every instant whose local time in `zone` is `wall`, found by trying each UTC offset the
+    zone has used near it: independent of fold and of parse_time."""
+    found = set()
+    for hours in range(-12, 15):
+        for offset in (timedelta(hours=hours), timedelta(hours=hours, minutes=20)):
+            instant = (wall - offset).replace(tzinfo=UTC)
+            if instant.astimezone(zone).replace(tzinfo=None) == wall:
+                found.add(instant)
+    return sorted(found)
+
+
+_WALLS = st.datetimes(min_value=datetime(1990, 1, 1), max_value=datetime(2040, 12, 31))
+_DST_WALLS = st.builds(
+    lambda year, autumn, minute: (
+        datetime(year, 10 if autumn else 3, 25, 0, 0)
+        + timedelta(
+            days=(6 - datetime(year, 10 if autumn else 3, 25).weekday()) % 7, minutes=minute
+        )
+    ),
+    st.integers(1997, 2037),
+    st.booleans(),
+    st.integers(0, 4 * 60),
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    wall=st.one_of(_WALLS, _DST_WALLS),
+    zone=st.sampled_from([AMS, ZoneInfo("Europe/London"), ZoneInfo("America/New_York")]),
+    ambiguous=st.sampled_from(["earlier", "later", "reject"]),
+    separator=st.sampled_from(["T", " "]),
+)
+def test_local_times_agree_with_a_reference_that_tries_every_offset(
+    wall: datetime, zone: ZoneInfo, ambiguous: str, separator: str
+) -> None:
+    wall = wall.replace(second=0, microsecond=0)
+    text = wall.strftime(f"%Y-%m-%d{separator}%H:%M")
+    candidates = _reference_local(wall, zone)
+    if not candidates or (len(candidates) == 2 and ambiguous == "reject"):
+        with pytest.raises(InputError):
+            parse_time(text, zone, ambiguous)  # type: ignore[arg-type]
+        return
+    expected = candidates[-1] if ambiguous == "later" else candidates[0]
+    assert parse_time(text, zone, ambiguous) == expected  # type: ignore[arg-type]
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    instant=st.datetimes(
+        min_value=datetime(1990, 1, 1), max_value=datetime(2040, 12, 31), timezones=st.just(UTC)
+    ),
+    offset_minutes=st.integers(-14 * 60, 14 * 60).map(lambda m: m - m % 15),
+    offset_form=st.sampled_from(["{sign}{hh}:{mm}", "{sign}{hh}{mm}", "Z"]),
+    fraction_digits=st.integers(0, 9),
+    space=st.booleans(),
+)
+def test_times_with_an_offset_agree_with_fromisoformat(
+    instant: datetime, offset_minutes: int, offset_form: str, fraction_digits: int, space: bool
+) -> None:
+    if offset_form == "Z":
+        offset_minutes = 0
+    offset = timedelta(minutes=offset_minutes)
+    wall = instant.astimezone(timezone(offset)).replace(tzinfo=None)
+    sign = "-" if offset_minutes < 0 else "+"
+    hh, mm = divmod(abs(offset_minutes), 60)
+    zone_text = offset_form.format(sign=sign, hh=f"{hh:02d}", mm=f"{mm:02d}")
+    fraction = f"{wall.microsecond:06d}000"[:fraction_digits]
+    text = wall.strftime("%Y-%m-%dT%H:%M:%S") + (f".{fraction}" if fraction else "")
+    text += (" " if space else "") + zone_text
+    # The reference: Python's own reader, given the offset as +HH:MM and the whole second.
+    reference = datetime.fromisoformat(
+        wall.strftime("%Y-%m-%dT%H:%M:%S") + f"{sign}{hh:02d}:{mm:02d}"
+    )
+    assert parse_time(text) == reference

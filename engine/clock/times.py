@@ -1,43 +1,72 @@
 """Instants as users write them, and as the engine writes them back.
 
-Input is ISO 8601 with a date and a time to the minute or second: `2026-11-23T16:00`,
-`2026-11-23 16:00`, `2026-11-23T15:00Z`, `2026-11-23T16:00+01:00`. A time with an offset is
-taken as given. A time without one is local time in the zone (Europe/Amsterdam by default);
-a local time that does not exist (the spring-forward gap) or happens twice (the autumn
-fall-back) is refused, because guessing would move a deadline by an hour.
+Input is ISO 8601 with a date and a time to the minute or second, as people and helpdesk tools
+write it: `2026-11-23T16:00`, `2026-11-23 16:00`, `2026-11-23T15:00Z`,
+`2026-11-23T16:00+01:00`, `2021-02-11T06:32:36.303+0000` (TOPdesk), `2026-11-23 16:00:00 +0100`.
+Fractional seconds are read and cut to the whole second, as the engine counts service time
+in seconds (a TOPdesk `.303` would otherwise show as `59m59s`); an offset may be `Z`,
+`+HH:MM`, `+HHMM` or `+HH`, with or without one space before it. A time with an offset is
+taken as given. A time without one is local time in the zone (Europe/Amsterdam by default).
+A local time that does not exist (the spring-forward gap) is refused; one that happens twice
+(the autumn fall-back) is refused too, unless the caller says which of the two is meant
+(`ambiguous="earlier"` or `"later"`), because guessing would move a deadline by an hour.
 """
 
 from __future__ import annotations
 
 import re
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta, timezone
+from typing import Literal, get_args
 from zoneinfo import ZoneInfo
 
 from engine.errors import InputError
 
 DEFAULT_ZONE = ZoneInfo("Europe/Amsterdam")
+Ambiguous = Literal["earlier", "later", "reject"]
+"""What a local time in the repeated autumn hour means: the first pass, the second, or an error."""
+AMBIGUOUS_CHOICES: tuple[str, ...] = get_args(Ambiguous)
+
 _FORM = re.compile(
-    r"^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?([Zz]|[+-]\d{2}:\d{2})?$"
+    r"^(?P<day>\d{4}-\d{2}-\d{2})[Tt ](?P<clock>\d{2}:\d{2}(?::\d{2})?)"
+    r"(?:[.,](?P<fraction>\d+))?"
+    r" ?(?P<zone>[Zz]|[+-](?:[01]\d|2[0-3])(?::?[0-5]\d)?)?$"
 )
 _EXAMPLE = "write e.g. 2026-11-23T16:00, 2026-11-23T15:00Z or 2026-11-23T16:00+01:00"
 
 
-def parse_time(text: str, zone: ZoneInfo | None = None) -> datetime:
-    """An aware datetime from ISO 8601 text; local times are read in `zone`."""
+def parse_time(
+    text: str, zone: ZoneInfo | None = None, ambiguous: Ambiguous = "reject"
+) -> datetime:
+    """An aware datetime from ISO 8601 text; local times are read in `zone`, and a local time
+    in the repeated autumn hour as `ambiguous` says (refused by default)."""
     zone = zone or DEFAULT_ZONE
     cleaned = text.strip() if isinstance(text, str) else ""
-    if not _FORM.match(cleaned):
+    match = _FORM.match(cleaned)
+    if not match or (match["fraction"] and len(match["clock"]) != 8):
         raise InputError.at(f"{text!r} is not a date and time; {_EXAMPLE}")
     try:
-        value = datetime.fromisoformat(cleaned.upper().replace(" ", "T"))
+        value = datetime.fromisoformat(_normal_form(match))
     except ValueError:
         raise InputError.at(f"{text!r} is not a valid date and time; {_EXAMPLE}") from None
     if value.tzinfo is not None:
         return value
-    return _localize(value, zone, cleaned)
+    return _localize(value, zone, cleaned, ambiguous)
 
 
-def _localize(wall: datetime, zone: ZoneInfo, text: str) -> datetime:
+def _normal_form(match: re.Match[str]) -> str:
+    """The matched text in the one form `datetime.fromisoformat` reads on every Python:
+    `T`, no fraction (cut, not rounded), offset as `+HH:MM`."""
+    out = f"{match['day']}T{match['clock']}"
+    offset = match["zone"]
+    if offset in ("Z", "z"):
+        out += "+00:00"
+    elif offset:
+        digits = offset[1:].replace(":", "")
+        out += f"{offset[0]}{digits[:2]}:{digits[2:] or '00'}"
+    return out
+
+
+def _localize(wall: datetime, zone: ZoneInfo, text: str, ambiguous: Ambiguous) -> datetime:
     first, second = wall.replace(tzinfo=zone, fold=0), wall.replace(tzinfo=zone, fold=1)
     if first.utcoffset() == second.utcoffset():
         return first
@@ -51,6 +80,13 @@ def _localize(wall: datetime, zone: ZoneInfo, text: str) -> datetime:
             f"time starts); give a time that exists, or an offset: {text}{offsets[0]} is "
             f"{on_clock:%H:%M} on the clock"
         )
+    if ambiguous != "reject":
+        # With the offset it has, not the zone: a datetime in the fold compares unequal to
+        # every datetime of another zone (PEP 495), so it would not equal its own instant.
+        chosen = first if ambiguous == "earlier" else second
+        offset = chosen.utcoffset()
+        assert offset is not None
+        return wall.replace(tzinfo=timezone(offset))
     raise InputError.at(
         f"{text!r} is ambiguous in {zone.key}: the clocks go back and that hour happens twice; "
         f"give an offset, e.g. {text}{offsets[0]} (the first) or {offsets[1]} (the second)"
@@ -68,14 +104,16 @@ def format_time(moment: datetime) -> str:
     return moment.isoformat(timespec="seconds")
 
 
-def parse_interval(text: str, zone: ZoneInfo | None = None) -> tuple[datetime, datetime]:
+def parse_interval(
+    text: str, zone: ZoneInfo | None = None, ambiguous: Ambiguous = "reject"
+) -> tuple[datetime, datetime]:
     """`FROM/TO`, both as parse_time reads them; TO before FROM is an InputError."""
     parts = text.split("/") if isinstance(text, str) else []
     if len(parts) != 2:
         raise InputError.at(
             f"{text!r} is not an interval; write FROM/TO, e.g. 2026-11-23T16:00/2026-11-24T10:00"
         )
-    start, end = parse_time(parts[0], zone), parse_time(parts[1], zone)
+    start, end = parse_time(parts[0], zone, ambiguous), parse_time(parts[1], zone, ambiguous)
     if end < start:
         raise InputError.at(f"{text!r} ends before it starts; write FROM/TO with FROM first")
     return start, end

@@ -22,6 +22,7 @@ FOLDER_KINDS = {
     "addons": "addon",
     "exceptions": "exception",
     "calendars": "calendar",
+    "profiles": "profile",  # helpdesk import profiles (engine.evaluate.profiles)
 }
 # Single files of rules/ -> kind.
 FILE_KINDS = {
@@ -60,6 +61,7 @@ class RuleSet:
     addons: dict[str, Document] = field(default_factory=dict)
     exceptions: dict[str, Document] = field(default_factory=dict)
     calendars: dict[str, Document] = field(default_factory=dict)
+    profiles: dict[str, Document] = field(default_factory=dict)
     singles: dict[str, Document] = field(default_factory=dict)
     _calendar_rules: dict[str, dict[str, Any]] | None = field(default=None, repr=False)
     # Built on first use from decisions.yaml and evaluation.yaml; not copied by
@@ -164,8 +166,8 @@ def collect_rules(
         if kind is None:
             problems.append(
                 Problem(
-                    "not a known kind of rule file; put it under tiers/, addons/, exceptions/ "
-                    "or calendars/, or remove it",
+                    "not a known kind of rule file; put it under tiers/, addons/, exceptions/, "
+                    "calendars/ or profiles/, or remove it",
                     Location(display_path(path)),
                 )
             )
@@ -206,7 +208,12 @@ def _file(
             )
         )
         return
-    table = {"tier": rules.tiers, "addon": rules.addons, "exception": rules.exceptions}
+    table = {
+        "tier": rules.tiers,
+        "addon": rules.addons,
+        "exception": rules.exceptions,
+        "profile": rules.profiles,
+    }
     table.get(kind, rules.calendars)[rule_id] = document
 
 

@@ -39,6 +39,7 @@ KINDS = (
     "incident",
     "ledger",
     "maintenance",
+    "profile",
 )
 
 

@@ -44,6 +44,7 @@ def validate(paths: list[Path], rules_dir: Path) -> Report:
     files = 0
     problems = list(rule_problems)
     rules_usable = not rule_problems
+    problems.extend(_profile_problems(rules))
     seen: set[Path] = set()
     for root in paths:
         if not root.exists():
@@ -111,10 +112,33 @@ def _notice(path: Path, name: str, rules: RuleSet, rules_usable: bool) -> list[P
     return []
 
 
+def _profile(path: Path, name: str, rules: RuleSet, rules_usable: bool) -> list[Problem]:
+    from engine.evaluate.profiles import load_profile  # pyarrow: only where profiles are
+
+    load_profile(path, name)
+    return []
+
+
+def _profile_problems(rules: RuleSet) -> list[Problem]:
+    """What the schema cannot check in the shipped profiles: a known zone, a usable pattern."""
+    if not rules.profiles:
+        return []
+    from engine.evaluate.profiles import profile_of
+
+    problems: list[Problem] = []
+    for document in rules.profiles.values():
+        try:
+            profile_of(document)
+        except SlaError as error:
+            problems.extend(error.problems)
+    return problems
+
+
 Check = Callable[[Path, str, RuleSet, bool], list[Problem]]
 CHECKS: dict[str, Check] = {
     "contract": _contract,
     "incident": _incident,
     "ledger": _ledger,
     "maintenance": _notice,
+    "profile": _profile,
 }

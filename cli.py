@@ -943,7 +943,8 @@ def priority_command(
         answer = {"priority": used, "suggested": found.priority, "by_fact": found.by_fact}
         click.echo(json.dumps(answer, indent=2))
     else:
-        click.echo(f"PRIO {used}" + (" (given)" if explicit else "") + f": {found.reason(lang)}")
+        given = " " + _("(given)") if explicit else ""
+        click.echo(f"PRIO {used}{given}: {found.reason(lang)}")
 
 
 @main.command("serve")

@@ -13,6 +13,7 @@ import subprocess
 import sys
 import sysconfig
 import venv
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -50,6 +51,7 @@ def installed(tmp_path_factory: pytest.TempPathFactory) -> Path:
         cwd=root,
     )
     (wheel,) = wheels.glob("sla-*.whl")
+    _assert_carries_every_shipped_file(wheel)
     target = root / "venv"
     venv.EnvBuilder(with_pip=False).create(target)
     bin_dir = target / "bin"
@@ -79,6 +81,22 @@ def installed(tmp_path_factory: pytest.TempPathFactory) -> Path:
         cwd=root,
     )
     return bin_dir
+
+
+def _assert_carries_every_shipped_file(wheel: Path) -> None:
+    """Every file of rules/, schemas/ and templates/ is in the wheel under engine/_shipped/, and
+    every static file of the web pages beside engine/serve/: a folder added to the checkout but
+    not to pyproject.toml's package list would otherwise be missing only from an install."""
+    with zipfile.ZipFile(wheel) as archive:
+        carried = set(archive.namelist())
+    shipped = [
+        path.relative_to(PROJECT_ROOT)
+        for folder in ("rules", "schemas", "templates")
+        for path in (PROJECT_ROOT / folder).rglob("*")
+        if path.is_file() and "__pycache__" not in path.parts
+    ]
+    missing = [str(p) for p in shipped if f"engine/_shipped/{p.as_posix()}" not in carried]
+    assert not missing, f"not in the wheel (add them to pyproject.toml): {missing}"
 
 
 def sla(bin_dir: Path, folder: Path, *args: str) -> subprocess.CompletedProcess[str]:

@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
 .DEFAULT_GOAL := help
-.PHONY: help install system-deps browser-deps compile demo serve screenshots test check lint format typecheck bench clean
+.PHONY: help install system-deps browser-deps compile demo serve screenshots test check lint format typecheck bench clean messages
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -91,6 +91,9 @@ screenshots: $(STAMP) browser-deps ## Retake the web pages' screenshots into doc
 
 check: browser-deps lint typecheck test ## Everything CI checks
 	$(BIN)/sla validate
+
+messages: $(STAMP) ## Re-extract the messages into engine/locale/ (lists untranslated Dutch ones)
+	$(BIN)/python -m engine.catalogue
 
 bench: $(STAMP) compile ## Run the benchmarks of bench/
 	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[bench]'

@@ -22,6 +22,14 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import click
 
 import engine
+from engine.i18n import (
+    DOCUMENT_LANGUAGE,
+    _,
+    choose_language,
+    ngettext,
+    reset_language,
+    set_language,
+)
 
 if TYPE_CHECKING:
     from engine import RuleSet
@@ -38,7 +46,7 @@ def reports_errors(command: F) -> F:
             return command(*args, **kwargs)
         except engine.SlaError as error:
             for problem in error.problems:
-                click.echo(f"error: {problem}", err=True)
+                click.echo(_("error: {problem}").format(problem=problem), err=True)
             sys.exit(1)
         except (click.exceptions.Exit, click.ClickException, KeyboardInterrupt):
             raise
@@ -51,8 +59,10 @@ def reports_errors(command: F) -> F:
             if os.environ.get("SLA_DEBUG"):
                 raise
             click.echo(
-                f"internal error: {type(error).__name__}: {error}. This is a bug in sla; "
-                "please report it with the command you ran (SLA_DEBUG=1 shows the traceback).",
+                _(
+                    "internal error: {kind}: {error}. This is a bug in sla; please report it "
+                    "with the command you ran (SLA_DEBUG=1 shows the traceback)."
+                ).format(kind=type(error).__name__, error=error),
                 err=True,
             )
             sys.exit(3)
@@ -91,6 +101,32 @@ rules_option = click.option(
     help="Folder of rules to use instead of the shipped rules (e.g. a contracts repository's).",
 )
 
+
+def _set_language(context: click.Context, _param: click.Parameter, value: str | None) -> str:
+    """The run's language: this --lang, else the group's --lang, else the locale, else English."""
+    state = context.ensure_object(dict)
+    if value is not None:
+        state["lang"] = value
+    chosen = choose_language(state.get("lang"))
+    # Undone when the command ends: a program that calls main() twice starts afresh each time.
+    context.call_on_close(functools.partial(reset_language, set_language(chosen)))
+    return chosen
+
+
+def language_option(*, expose_value: bool = True) -> Callable[[F], F]:
+    """--lang nl|en, on the group and after any command name (SPEC §8)."""
+    return click.option(
+        "--lang",
+        type=click.Choice(engine.LANGUAGES),
+        default=None,
+        callback=_set_language,
+        expose_value=expose_value,
+        is_eager=True,
+        help="Language of messages and reports; default: the locale (LANGUAGE, LC_ALL, "
+        "LC_MESSAGES, LANG), else English.",
+    )
+
+
 addon_option = click.option(
     "--addon",
     "addons",
@@ -110,6 +146,7 @@ addon_option = click.option(
     help="Folder of rules (tiers, add-ons, exceptions, calendars, prices, decisions).",
 )
 @click.version_option(package_name="sla")
+@language_option(expose_value=False)
 @click.pass_context
 def main(context: click.Context, rules_dir: Path | None) -> None:
     """Service-level contracts of VIOMS: validate them, show what applies, compute deadlines."""
@@ -126,6 +163,7 @@ def main(context: click.Context, rules_dir: Path | None) -> None:
     show_default=True,
     help="text: file:line:col: key.path: message; json: a list of objects; github: annotations.",
 )
+@language_option(expose_value=False)
 @rules_option
 @click.pass_context
 @reports_errors
@@ -150,10 +188,17 @@ def validate_command(context: click.Context, paths: tuple[Path, ...], output_for
         click.echo(output, nl=False)
     if report.ok:
         if output_format == "text":
-            click.echo(report.summary())
+            click.echo(
+                ngettext("{count} file valid", "{count} files valid", report.files).format(
+                    count=report.files
+                )
+            )
         return
     if output_format == "text":
-        click.echo(report.summary(), err=True)
+        problems = ngettext("{count} problem", "{count} problems", len(report.problems))
+        files = ngettext("in {count} file", "in {count} files", report.files)
+        problems = problems.format(count=len(report.problems))
+        click.echo(f"{problems} {files.format(count=report.files)}", err=True)
     sys.exit(1)
 
 
@@ -170,6 +215,7 @@ def validate_command(context: click.Context, paths: tuple[Path, ...], output_for
     default="yaml",
     show_default=True,
 )
+@language_option(expose_value=False)
 @rules_option
 @click.pass_context
 @reports_errors
@@ -226,9 +272,7 @@ format_option = click.option(
     default="text",
     show_default=True,
 )
-lang_option = click.option(
-    "--lang", type=click.Choice(engine.LANGUAGES), default="nl", show_default=True, help="Language."
-)
+lang_option = language_option()
 
 
 @main.command("deadline")
@@ -307,6 +351,7 @@ def deadline_command(
     type=click.Path(file_okay=False, path_type=Path),
     help="Write every schema into this folder instead of printing KIND's.",
 )
+@language_option(expose_value=False)
 @reports_errors
 def schema_command(kind: str, output: Path | None) -> None:
     """Print the JSON Schema of KIND, or write all schemas to a folder for an editor.
@@ -323,7 +368,11 @@ def schema_command(kind: str, output: Path | None) -> None:
         click.echo(engine.schema_text(kind), nl=False)
         return
     written = engine.write_schemas(output)
-    click.echo(f"wrote {written} schemas to {engine.display_path(output)}")
+    click.echo(
+        ngettext(
+            "wrote {count} schema to {folder}", "wrote {count} schemas to {folder}", written
+        ).format(count=written, folder=engine.display_path(output))
+    )
 
 
 @main.command("term")
@@ -336,6 +385,7 @@ def schema_command(kind: str, output: Path | None) -> None:
     help="The date to judge (YYYY-MM-DD); default: today in Europe/Amsterdam.",
 )
 @format_option
+@language_option(expose_value=False)
 @rules_option
 @click.pass_context
 @reports_errors
@@ -371,6 +421,7 @@ def term_command(
 @click.option(
     "--exit-code", is_flag=True, help="Exit 1 when the contracts differ, as git diff does."
 )
+@language_option(expose_value=False)
 @rules_option
 @click.pass_context
 @reports_errors
@@ -396,10 +447,10 @@ def diff_command(
     rules = rules_of(context)
     if rev is not None:
         if len(targets) != 1:
-            raise click.UsageError("with --rev, give one contract file")
+            raise click.UsageError(_("with --rev, give one contract file"))
         result = engine.diff_revision(rules, rev, Path(targets[0]))
     elif len(targets) != 2:
-        raise click.UsageError("give two targets, A and B (or --rev REV and one contract)")
+        raise click.UsageError(_("give two targets, A and B (or --rev REV and one contract)"))
     else:
         result = engine.diff_targets(rules, targets[0], targets[1])
     click.echo(engine.diff_report(result, output_format), nl=False)
@@ -421,7 +472,9 @@ def _asker(no_input: bool) -> Callable[..., str]:
         if no_input:
             if optional:
                 return check(default or "")
-            raise click.UsageError(f"missing {option}; give it, or leave out --no-input")
+            raise click.UsageError(
+                _("missing {option}; give it, or leave out --no-input").format(option=option)
+            )
 
         def convert(answer: str) -> str:
             try:
@@ -470,6 +523,7 @@ def _asker(no_input: bool) -> Callable[..., str]:
 )
 @click.option("--force", is_flag=True, help="Overwrite the output file if it exists.")
 @click.option("--no-input", is_flag=True, help="Never prompt: a missing value is an error.")
+@language_option(expose_value=False)
 @rules_option
 @click.pass_context
 @reports_errors
@@ -513,10 +567,10 @@ def new_command(
         raise click.BadParameter(error.message, param_hint=error.option) from None
     if output is None:
         default = engine.default_contract_file(draft.customer)
-        output = Path(ask("-o/--output", "File to write", check=str.strip, default=default))
+        output = Path(ask("-o/--output", _("File to write"), check=str.strip, default=default))
         engine.refuse_overwrite(output, force)
     engine.write_contract(rules, draft, output, force)
-    click.echo(f"wrote {engine.display_path(output)}")
+    click.echo(_("wrote {file}").format(file=engine.display_path(output)))
 
 
 @main.command("quote")
@@ -604,14 +658,18 @@ def quote_command(
         given = [name for name, value in facts.items() if value is not None]
         if given:
             raise click.UsageError(
-                f"--incident gives the facts of the call; leave out {', '.join(given)}"
+                _("--incident gives the facts of the call; leave out {options}").format(
+                    options=", ".join(given)
+                )
             )
         work = engine.incident_work(rules, incident_file)
         call = engine.call_facts(work, rules, incident_file)
     else:
         missing = [n for n in ("--priority", "--start", "--minutes") if facts[n] is None]
         if missing:
-            raise click.UsageError(f"missing {', '.join(missing)} (or give --incident FILE)")
+            raise click.UsageError(
+                _("missing {options} (or give --incident FILE)").format(options=", ".join(missing))
+            )
         assert priority is not None and start is not None and minutes is not None
         work = engine.Work(
             priority=priority,
@@ -651,7 +709,7 @@ def hours_command(context: click.Context, ledger: Path, output_format: str, lang
     report = engine.prepaid_card(rules_of(context), ledger)
     click.echo(engine.ledger_report(report, output_format, lang), nl=False)
     for problem in report.rejected:
-        click.echo(f"error: {problem}", err=True)
+        click.echo(_("error: {problem}").format(problem=problem), err=True)
     if report.rejected:
         sys.exit(1)
 
@@ -727,6 +785,7 @@ def render_command(
 
     Every target, rate and service status comes from the effective contract, the rules or
     the quote. PDF needs WeasyPrint and the Pango libraries (`make install` sets them up).
+    The document is in Dutch unless --lang says otherwise (SPEC §8); messages follow the locale.
 
     \b
     Example:
@@ -737,11 +796,11 @@ def render_command(
           --notice examples/maintenance/bakkerij-server-update.yaml --lang en -o notice.html
     """
     if (incident_file is not None) != (document == "quote"):
-        raise click.UsageError("--incident FILE goes with --doc quote, and only with it")
+        raise click.UsageError(_("--incident FILE goes with --doc quote, and only with it"))
     if (notice_file is not None) != (document == "maintenance"):
-        raise click.UsageError("--notice FILE goes with --doc maintenance, and only with it")
+        raise click.UsageError(_("--notice FILE goes with --doc maintenance, and only with it"))
     if output_format == "pdf" and output is None:
-        raise click.UsageError("--format pdf needs -o FILE")
+        raise click.UsageError(_("--format pdf needs -o FILE"))
     suffixes = {".pdf": "pdf", ".html": "html", ".htm": "html", ".md": "md"}
     if output is not None and suffixes.get(output.suffix.lower(), output_format) != output_format:
         raise click.UsageError(
@@ -749,27 +808,27 @@ def render_command(
             f"{output_format}; make them agree"
         )
     if pdfa and output_format != "pdf":
-        raise click.UsageError("--pdfa goes with --format pdf")
+        raise click.UsageError(_("--pdfa goes with --format pdf"))
     rules = rules_of(context)
     content = engine.render_document(
         rules,
         engine.resolve_target(rules, target, addons),
         document,
         output_format,
-        lang,
+        context.obj.get("lang") or DOCUMENT_LANGUAGE,  # a document: --lang, else Dutch
         issued.date() if issued else None,
         incident=incident_file,
         notice=notice_file,
         pdfa=pdfa,
     )
     for warning in engine.document_warnings(rules):
-        click.echo(f"warning: {warning}", err=True)
+        click.echo(_("warning: {warning}").format(warning=warning), err=True)
     if output is None:
         click.echo(content, nl=False)
         return
     inputs = [Path(target), *(p for p in (incident_file, notice_file) if p is not None)]
     engine.write_atomic(output, content, inputs=inputs)
-    click.echo(f"wrote {engine.display_path(output)}")
+    click.echo(_("wrote {file}").format(file=engine.display_path(output)))
 
 
 @main.command("evaluate")
@@ -823,7 +882,7 @@ def evaluate_command(
     stderr = sys.stderr
 
     def show_progress(rows: int) -> None:
-        stderr.write(f"\r{rows:,} rows evaluated")
+        stderr.write("\r" + _("{rows:,} rows evaluated").format(rows=rows))
         stderr.flush()
 
     progress = show_progress if stderr.isatty() else None  # none when piped or redirected
@@ -831,7 +890,7 @@ def evaluate_command(
     def reject(problem: engine.Problem) -> None:
         if progress is not None:
             stderr.write("\r\033[K")
-        click.echo(f"error: {problem}", err=True)
+        click.echo(_("error: {problem}").format(problem=problem), err=True)
 
     result = engine.evaluate_file(
         rules,
@@ -848,7 +907,7 @@ def evaluate_command(
         stderr.write("\r\033[K")
     click.echo(result.text, nl=False)
     if output is not None:
-        click.echo(f"wrote {engine.display_path(output)}")
+        click.echo(_("wrote {file}").format(file=engine.display_path(output)))
     if result.summary.rows_rejected:
         sys.exit(1)
 
@@ -903,7 +962,8 @@ def priority_command(
         answer = {"priority": used, "suggested": found.priority, "by_fact": found.by_fact}
         click.echo(json.dumps(answer, indent=2))
     else:
-        click.echo(f"PRIO {used}" + (" (given)" if explicit else "") + f": {found.reason(lang)}")
+        given = " " + _("(given)") if explicit else ""
+        click.echo(f"PRIO {used}{given}: {found.reason(lang)}")
 
 
 @main.command("serve")
@@ -929,6 +989,7 @@ def priority_command(
     help="A file of `name:argon2-hash` lines; then every page and call needs a login.",
 )
 @click.option("--hash-password", is_flag=True, help="Ask for a password and print a users line.")
+@language_option(expose_value=False)
 @click.pass_context
 @reports_errors
 def serve_command(
@@ -954,21 +1015,25 @@ def serve_command(
     from engine.serve.security import host_allowed
 
     if hash_password:
-        name = click.prompt("User name")
-        password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
+        name = click.prompt(_("User name"))
+        password = click.prompt(_("Password"), hide_input=True, confirmation_prompt=True)
         click.echo(f"{name}:{make_hash(password)}")
         return
     if not host_allowed(host, users_file):
         raise click.UsageError(
-            f"--host {host} would let other machines in without a login; give --users FILE "
-            "(see --hash-password), or keep the default 127.0.0.1"
+            _(
+                "--host {host} would let other machines in without a login; give --users FILE "
+                "(see --hash-password), or keep the default 127.0.0.1"
+            ).format(host=host)
         )
     import uvicorn
 
     from engine.serve.app import build_server, create_app
 
     server = build_server(rules_dir_of(context), contracts_dir, users_file)
-    click.echo(f"sla serve: http://{host}:{port}/ (stop with Ctrl-C)", err=True)
+    click.echo(
+        _("sla serve: {url} (stop with Ctrl-C)").format(url=f"http://{host}:{port}/"), err=True
+    )
     uvicorn.run(create_app(server), host=host, port=port, log_level="warning")
 
 

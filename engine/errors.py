@@ -13,6 +13,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Self
 
+from engine.i18n import _
+
 
 @dataclass(frozen=True)
 class Location:
@@ -88,7 +90,7 @@ def did_you_mean(word: str, choices: Iterable[str]) -> str:
     options = sorted(set(choices))
     close = difflib.get_close_matches(str(word), options, n=1, cutoff=0.6)
     if close:
-        return f"; did you mean {close[0]!r}?"
+        return _("; did you mean {choice}?").format(choice=repr(close[0]))
     if len(options) <= 12:
-        return "; choose one of " + ", ".join(options)
+        return _("; choose one of {choices}").format(choices=", ".join(options))
     return ""

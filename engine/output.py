@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from engine.errors import InputError
+from engine.i18n import _
 
 
 @contextmanager
@@ -26,11 +27,13 @@ def atomic_file(
     for source in inputs:
         if source.exists() and source.resolve() == resolved:
             raise InputError.at(
-                "the output would overwrite an input file; choose another output path",
+                _("the output would overwrite an input file; choose another output path"),
                 file=str(target),
             )
     if not resolved.parent.is_dir():
-        raise InputError.at("the output folder does not exist; create it first", file=str(target))
+        raise InputError.at(
+            _("the output folder does not exist; create it first"), file=str(target)
+        )
     handle, temporary = tempfile.mkstemp(dir=resolved.parent, prefix=f".{resolved.name}.")
     try:
         stream: IO[Any] = (

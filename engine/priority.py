@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from engine.errors import InputError, did_you_mean
+from engine.i18n import _, language
 
 FACTS = ("scope", "effect")
 
@@ -28,15 +29,11 @@ class Suggestion:
 
     def reason(self, lang: str = "nl") -> str:
         scope, effect = self.by_fact["scope"], self.by_fact["effect"]
-        if lang == "en":
-            return (
-                f"the users affected point at PRIO {scope}, the effect on operations at "
-                f"PRIO {effect}; a priority needs both, so PRIO {self.priority}"
-            )
-        return (
-            f"de getroffen gebruikers wijzen op PRIO {scope}, het effect op de bedrijfsvoering "
-            f"op PRIO {effect}; een prioriteit vraagt beide, dus PRIO {self.priority}"
-        )
+        with language(lang):
+            return _(
+                "the users affected point at PRIO {scope}, the effect on operations at "
+                "PRIO {effect}; a priority needs both, so PRIO {priority}"
+            ).format(scope=scope, effect=effect, priority=self.priority)
 
 
 def choices(priorities: Mapping[str, Any], fact: str) -> list[str]:
@@ -51,7 +48,8 @@ def suggest(priorities: Mapping[str, Any], scope: str, effect: str) -> Suggestio
         known = choices(priorities, fact)
         if value not in known:
             raise InputError.at(
-                f"{value!r} is not a {fact}{did_you_mean(value, known)}",
+                _("{value} is not a {fact}").format(value=repr(value), fact=fact)
+                + did_you_mean(value, known),
                 path=fact,
             )
         by_fact[fact] = known.index(value) + 1

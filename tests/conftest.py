@@ -20,6 +20,13 @@ def rules() -> RuleSet:
     return load_rules()
 
 
+@pytest.fixture(autouse=True)
+def english_unless_asked(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Commands speak the locale's language (SPEC §8): tests start from none, so English."""
+    for variable in ("LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG"):
+        monkeypatch.delenv(variable, raising=False)
+
+
 @pytest.fixture
 def runner() -> CliRunner:
     return CliRunner()

@@ -33,7 +33,9 @@ def test_seed_example_eight_hours_from_monday_four_pm(runner: CliRunner) -> None
 
 
 def test_text_explains_the_count(runner: CliRunner) -> None:
-    code, out, _ = invoke(runner, "standaard", "--priority", "1", "--reported", "2026-11-23T16:00")
+    code, out, _ = invoke(
+        runner, "standaard", "--priority", "1", "--reported", "2026-11-23T16:00", "--lang", "nl"
+    )
     assert code == 0
     assert "ma 23-11 16:00–17:00 1h, di 24-11 09:00–16:00 7h" in out
 

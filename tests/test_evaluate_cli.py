@@ -95,7 +95,7 @@ def test_jsonl_in_and_out(runner: CliRunner, tmp_path: Path) -> None:
 
 def test_html_report(runner: CliRunner, tmp_path: Path) -> None:
     target = tmp_path / "report.html"
-    code, _, _ = invoke(runner, "advanced", NOVEMBER, *AS_OF, "-o", str(target))
+    code, _, _ = invoke(runner, "advanced", NOVEMBER, *AS_OF, "-o", str(target), "--lang", "nl")
     assert code == 0
     html = target.read_text(encoding="utf-8")
     assert "<svg" in html and "<script" not in html

@@ -183,7 +183,7 @@ def test_d11_deadline_before_the_start_has_no_deadlines_and_says_so(
 ) -> None:
     path = write(tmp_path, "later.yaml", LATER)
     args = ["deadline", str(path), "--priority", "1", "--reported", "2026-11-23T10:00"]
-    text = runner.invoke(main, args)
+    text = runner.invoke(main, [*args, "--lang", "nl"])
     assert text.exit_code == 0, text.output
     assert text.stdout.startswith("Het contract gaat pas in op 01-03-2027")
     data = json.loads(runner.invoke(main, [*args, "--format", "json"]).stdout)

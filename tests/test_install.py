@@ -128,6 +128,8 @@ def test_validate_a_contract_from_another_folder(installed: Path, tmp_path: Path
     shutil.copy(PROJECT_ROOT / "contracts" / "bakkerij-de-vries.yaml", tmp_path / "c.yaml")
     result = sla(installed, tmp_path, "validate", "c.yaml")
     assert (result.returncode, result.stdout, result.stderr) == (0, "1 file valid\n", "")
+    result = sla(installed, tmp_path, "validate", "c.yaml", "--lang", "nl")  # the catalogues
+    assert (result.returncode, result.stdout) == (0, "1 bestand geldig\n")
     shutil.copy(PROJECT_ROOT / "tests/cases/invalid/unknown-tier/input.yaml", tmp_path / "bad.yaml")
     result = sla(installed, tmp_path, "validate", "bad.yaml")
     assert result.returncode == 1

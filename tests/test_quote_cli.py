@@ -60,7 +60,7 @@ def test_quote_text_shows_dutch_amounts(runner: CliRunner) -> None:
     code, out, _ = run(
         runner,
         *("quote", JANSEN, "--priority", "1", "--start", "2026-11-23T10:00", "--minutes", "600"),
-        *("--on-site", "--travel-minutes", "20"),
+        *("--on-site", "--travel-minutes", "20", "--lang", "nl"),
     )
     assert code == 0
     # 10 h x 95 on site (billed for Standaard) + 0.5 h travel x 95
@@ -172,7 +172,9 @@ def test_quote_incident_without_ticket_exits_1_at_its_location(
 
 
 def test_hours_of_the_example_card(runner: CliRunner) -> None:
-    code, out, err = run(runner, "hours", str(LEDGERS / "jansen-strippenkaart.yaml"))
+    code, out, err = run(
+        runner, "hours", str(LEDGERS / "jansen-strippenkaart.yaml"), "--lang", "nl"
+    )
     assert (code, err) == (0, "")
     assert "Strippenkaart — Jansen Installatietechniek (standaard) · € 90,00 per uur" in out
     assert "Gekocht 15h, verbruikt 5h45m, resterend 9h15m." in out

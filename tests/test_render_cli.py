@@ -165,7 +165,7 @@ def test_pdfa_goes_with_pdf_only(runner: CliRunner) -> None:
 
 def test_quote_text_shows_the_facts_of_the_call(runner: CliRunner) -> None:
     virus = str(PROJECT_ROOT / "examples" / "incidents" / "virus-cleanup-jansen.yaml")
-    code, out, _ = run(runner, "quote", JANSEN, "--incident", virus)
+    code, out, _ = run(runner, "quote", JANSEN, "--incident", virus, "--lang", "nl")
     assert code == 0
     # The incident file: ticket T-2043, reported 09:30, 95 minutes, 25 minutes' travel.
     assert "  Ticket:          T-2043\n" in out

@@ -80,7 +80,7 @@ def test_a_cached_deadline_does_not_load_the_holidays_package(folder: Path) -> N
     code = (
         "import sys, json, cli\n"
         "sys.argv = ['sla', '--rules', sys.argv[1], 'deadline', 'standaard', '--priority', "
-        "'1', '--reported', '2026-12-24T16:00']\n"
+        "'1', '--reported', '2026-12-24T16:00', '--lang', 'nl']\n"
         "try:\n    cli.main(standalone_mode=False)\nexcept SystemExit:\n    pass\n"
         "print(json.dumps('holidays' in sys.modules))\n"
     )

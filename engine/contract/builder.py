@@ -31,6 +31,7 @@ from engine.contract.deviations import deviation_problems, deviations, format_va
 from engine.contract.merge import PLACEHOLDER, Layer, effective_for_contract, lay, placeholders
 from engine.contract.terms import EARLIEST, LATEST
 from engine.errors import InputError, SlaError, ValidationError, did_you_mean
+from engine.i18n import N_, _
 from engine.output import write_atomic
 from engine.rules.ruleset import CUSTOM_TIER, NO_SLA_TIER, RuleSet
 from engine.rules.schemas import check
@@ -39,12 +40,12 @@ from engine.rules.yaml_loader import Document, parse_yaml
 SCHEMA_LINE = "# yaml-language-server: $schema=../schemas/contract.schema.json"
 _PRIORITY_KEYS = ("first_response", "resolution", "time_on_site")
 _RATE_KEYS = ("outside_sla", "prepaid_card", "evening_weekend")
-_HINTS = {
-    "targets": "a duration like 4h or 1h30m, best_effort or not_applicable",
-    "rates": "an amount like 85.00, included, not_available or price_list",
-    "config_change_allowance": "a duration like 30m, or unlimited",
-    "calendar": "a calendar id",
-    "services": "included, not_included, billed or addon",
+_HINTS = {  # translated where shown (engine/i18n.py)
+    "targets": N_("a duration like 4h or 1h30m, best_effort or not_applicable"),
+    "rates": N_("an amount like 85.00, included, not_available or price_list"),
+    "config_change_allowance": N_("a duration like 30m, or unlimited"),
+    "calendar": N_("a calendar id"),
+    "services": N_("included, not_included, billed or addon"),
 }
 _PLAIN = re.compile(r"^(?:\d+h(?:\d+m)?|\d+m|\d{4}-\d\d-\d\d|[a-z][a-z0-9_-]*)$")
 _YAML11_WORDS = {"y", "n", "yes", "no", "on", "off", "true", "false", "null"}
@@ -129,7 +130,7 @@ def _laid(rules: RuleSet, tier: str, base: str | None, addons: tuple[str, ...]) 
     if base:
         layers.append(Layer(f"base:{base}", rules.tiers[base]))
     layers += [Layer(f"addon:{a}", rules.addons[a], ("sets",)) for a in addons]
-    values, _ = lay(layers)
+    values, _origins = lay(layers)
     return values
 
 
@@ -144,17 +145,19 @@ def check_value(path: str, answer: str) -> str:
     draft = {"customer": "-", "start": "2026-01-01", "period_months": 1}
     problems = check(Document("-", {**draft, "overrides": _nested({path: value})}, {}), "contract")
     if problems:
-        raise InputError.at(
-            f"{value!r} is not valid for {path}; give {_HINTS.get(section, 'a value')}", path=path
-        )
+        raise InputError.at(f"{value!r} is not valid for {path}; give {_hint(section)}", path=path)
     return value
+
+
+def _hint(section: str) -> str:
+    return _(_HINTS[section]) if section in _HINTS else _("a value")
 
 
 def gather(rules: RuleSet, given: Given, ask: Ask, today: date) -> Draft:
     """Every value of a new contract, from the options first and `ask` for the rest."""
-    customer = _given_or_ask(given.customer, "--customer", ask, "Customer (legal name)", _text)
+    customer = _given_or_ask(given.customer, "--customer", ask, _("Customer (legal name)"), _text)
     tiers = sorted(rules.tiers)
-    tier_question = f"Tier ({', '.join(tiers)})"
+    tier_question = _("Tier ({choices})").format(choices=", ".join(tiers))
     tier = _given_or_ask(given.tier, "--tier", ask, tier_question, _choice(tiers, "a tier"))
     base = _base(rules, tier, given, ask)
     addons = _addons(rules, tier, given, ask)
@@ -170,15 +173,15 @@ def gather(rules: RuleSet, given: Given, ask: Ask, today: date) -> Draft:
                 continue
             overrides[path] = ask(
                 f"--set {path}=VALUE",
-                f"{path} ({_HINTS.get(section, 'a value')})",
+                f"{path} ({_hint(section)})",
                 check=partial(check_value, path),
             )
     start = _given_or_ask(
-        given.start, "--start", ask, "Start date (YYYY-MM-DD)", _date, today.isoformat()
+        given.start, "--start", ask, _("Start date (YYYY-MM-DD)"), _date, today.isoformat()
     )
     period = given.period_months
     if period is None:
-        period = int(ask("--period-months", "Period in months", check=_months, default="12"))
+        period = int(ask("--period-months", _("Period in months"), check=_months, default="12"))
     else:
         _option(_months, str(period), "--period-months")
     draft = Draft(customer, tier, start, period, base, addons, overrides)
@@ -282,7 +285,7 @@ def _base(rules: RuleSet, tier: str, given: Given, ask: Ask) -> str | None:
     pick = _choice(bases, "a base tier", allow_empty=True)
     if given.base is not None:
         return _option(pick, given.base, "--base") or None
-    question = f"Base tier ({', '.join(bases)}; empty for none)"
+    question = _("Base tier ({choices}; empty for none)").format(choices=", ".join(bases))
     return ask("--base", question, check=pick, default="", optional=True) or None
 
 
@@ -301,7 +304,9 @@ def _addons(rules: RuleSet, tier: str, given: Given, ask: Ask) -> tuple[str, ...
             _choice(allowed, f"an add-on for {tier}")(addon)
         return ",".join(dict.fromkeys(chosen))
 
-    question = f"Add-ons, comma-separated ({', '.join(allowed)}; empty for none)"
+    question = _("Add-ons, comma-separated ({choices}; empty for none)").format(
+        choices=", ".join(allowed)
+    )
     answer = ask("--addon", question, check=pick, default="", optional=True)
     return tuple(a for a in answer.split(",") if a)
 
@@ -335,9 +340,15 @@ def _acknowledge(rules: RuleSet, draft: Draft, given: tuple[str, ...], ask: Ask)
         if deviation.path not in reasons:
             reasons[deviation.path] = ask(
                 f"--acknowledge {deviation.path}=REASON",
-                f"{deviation.path}: {format_value(deviation.new_value)} is worse for the customer "
-                f"than {format_value(deviation.base_value)} of {deviation.base_layer}. "
-                "Reason it was agreed",
+                _(
+                    "{path}: {value} is worse for the customer than {base_value} of {base}. "
+                    "Reason it was agreed"
+                ).format(
+                    path=deviation.path,
+                    value=format_value(deviation.new_value),
+                    base_value=format_value(deviation.base_value),
+                    base=deviation.base_layer,
+                ),
                 check=_text,
             )
     return Draft(

@@ -28,6 +28,7 @@ from engine.contract.deviations import compare, format_value
 from engine.contract.load import resolve_target
 from engine.contract.merge import EffectiveContract, Origin, effective_for_contract
 from engine.errors import InputError, ValidationError
+from engine.i18n import _, ngettext, pgettext
 from engine.paths import display_path
 from engine.pricing.money import parse_money
 from engine.rules.problems import printable
@@ -247,14 +248,23 @@ def _origin_text(origin: Origin | None) -> str:
 
 
 def _effect_text(change: Change) -> str:
-    return f"{change.effect} for the customer" if change.effect else ""
+    return _effect_word(change.effect) if change.effect else ""
+
+
+def _effect_word(effect: str) -> str:
+    """`better`/`worse` for the customer, in the run's language."""
+    return _("better for the customer") if effect == "better" else _("worse for the customer")
 
 
 def diff_text(result: ContractDiff) -> str:
     if not result.differs:
-        return f"no differences between {result.old} and {result.new}\n"
+        return (
+            _("no differences between {old} and {new}").format(old=result.old, new=result.new)
+            + "\n"
+        )
     count = len(result.changes)
-    lines = [f"# {result.old} -> {result.new}: {count} difference{'s' * (count != 1)}"]
+    differences = ngettext("{count} difference", "{count} differences", count).format(count=count)
+    lines = [f"# {result.old} -> {result.new}: {differences}"]
     for change in result.changes:
         effect = f" ({_effect_text(change)})" if change.effect else ""
         lines.append(
@@ -326,23 +336,33 @@ def _origin_cell(origin: Origin | None) -> str:
     return f"{_cell(origin.layer)} {_code(origin.where())}" if origin else "-"
 
 
+def _effect_cell(effect: str | None) -> str:
+    if effect is None:
+        return ""
+    if effect == "better":
+        return pgettext("diff: for the customer", "better")
+    return pgettext("diff: for the customer", "worse")
+
+
 def diff_markdown(result: ContractDiff) -> str:
     title = f"{_code(result.old)} → {_code(result.new)}"
     if not result.differs:
-        return f"No differences between {title}.\n"
+        return _("No differences between {title}.").format(title=title) + "\n"
     count = len(result.changes)
+    head = (_("What"), _("Old"), _("New"), _("For the customer"), _("Old from"), _("New from"))
     lines = [
-        f"### Contract changes: {title}",
+        _("### Contract changes: {title}").format(title=title),
         "",
-        f"{count} difference{'s' * (count != 1)}.",
+        ngettext("{count} difference.", "{count} differences.", count).format(count=count),
         "",
-        "| What | Old | New | For the customer | Old from | New from |",
+        "| " + " | ".join(head) + " |",
         "|---|---|---|---|---|---|",
     ]
     for c in result.changes:
         lines.append(
             f"| {_code(c.path)} | {_cell(format_value(c.old))} | {_cell(format_value(c.new))} "
-            f"| {c.effect or ''} | {_origin_cell(c.old_origin)} | {_origin_cell(c.new_origin)} |"
+            f"| {_effect_cell(c.effect)} "
+            f"| {_origin_cell(c.old_origin)} | {_origin_cell(c.new_origin)} |"
         )
     return "\n".join(lines) + "\n"
 

@@ -37,6 +37,7 @@ from zoneinfo import ZoneInfo
 
 from engine.contract.merge import EffectiveContract
 from engine.errors import InputError
+from engine.i18n import _, ngettext
 
 ZONE = ZoneInfo("Europe/Amsterdam")
 _ONE_DAY = timedelta(days=1)
@@ -218,21 +219,32 @@ def _period_dict(value: Period) -> dict[str, Any]:
 
 
 def terms_text(terms: Terms, name: str) -> str:
-    """A short readable summary of the terms on a date."""
-    state = "yes" if terms.notice_possible else "no (the last day has passed)"
-    lines = [
-        f"# {name}: terms on {terms.on.isoformat()}",
-        f"start              {terms.start.isoformat()} ({terms.period_months} months a period)",
-        f"current period     {_span(terms.current)}"
-        + ("" if terms.started else " (not started yet)"),
-        f"expiry             {terms.expiry.isoformat()}",
-        f"tacit renewal      {_span(terms.renewal)}",
-        f"notice deadline    {terms.notice_deadline.isoformat()} (one month before it ends)",
-        f"notice possible    {state}",
-        f"notice now ends it {terms.notice_ends_on.isoformat()}",
+    """A short readable summary of the terms on a date, in the run's language."""
+    months = ngettext("{count} month a period", "{count} months a period", terms.period_months)
+    rows = [
+        (_("start"), f"{terms.start.isoformat()} ({months.format(count=terms.period_months)})"),
+        (
+            _("current period"),
+            _span(terms.current) + ("" if terms.started else " " + _("(not started yet)")),
+        ),
+        (_("expiry"), terms.expiry.isoformat()),
+        (_("tacit renewal"), _span(terms.renewal)),
+        (
+            _("notice deadline"),
+            f"{terms.notice_deadline.isoformat()} " + _("(one month before it ends)"),
+        ),
+        (
+            _("notice possible"),
+            _("yes") if terms.notice_possible else _("no (the last day has passed)"),
+        ),
+        (_("notice now ends it"), terms.notice_ends_on.isoformat()),
     ]
+    width = max(len(label) for label, _value in rows)
+    heading = _("# {name}: terms on {date}").format(name=name, date=terms.on.isoformat())
+    lines = [heading, *(f"{label:<{width}} {value}" for label, value in rows)]
     return "\n".join(lines) + "\n"
 
 
 def _span(value: Period) -> str:
-    return f"{value.start.isoformat()} – {value.end.isoformat()} (period {value.number})"
+    period = _("(period {number})").format(number=value.number)
+    return f"{value.start.isoformat()} – {value.end.isoformat()} {period}"

@@ -18,6 +18,7 @@ from markupsafe import Markup, escape
 
 from engine.clock.times import format_time
 from engine.evaluate.summary import Summary
+from engine.i18n import _, language
 from engine.incident.plans import AT_RISK, BEST_EFFORT_STATUS, BREACHED, CLOCKS, MET, OPEN
 from engine.present.document_format import load_texts, long_date, long_datetime
 from engine.present.documents import render
@@ -26,106 +27,77 @@ from engine.pricing.money import format_euros
 TEXT_BREACHES = 50
 """The terminal summary lists this many breaches; the HTML report lists all the summary kept."""
 
-_WORDS: dict[str, dict[str, Any]] = {
-    "nl": {
-        "title": "Nalevingsrapport servicetermijnen",
-        "rows": "Rijen: {rows_in} gelezen, {rows_out} geëvalueerd, {rows_rejected} afgewezen",
-        "as_of": "Stand per",
+
+def _words() -> dict[str, Any]:
+    """The report's words in the run's language (engine/i18n.py)."""
+    return {
+        "title": _("Service-level compliance report"),
+        "rows": _("Rows: {rows_in} read, {rows_out} evaluated, {rows_rejected} rejected"),
+        "as_of": _("As of"),
         "clocks": {
-            "first_response": "eerste reactie",
-            "resolution": "oplossing",
-            "time_on_site": "tijd ter plaatse",
+            "first_response": _("first response"),
+            "resolution": _("resolution"),
+            "time_on_site": _("time on site"),
         },
         "head": (
             "PRIO",
-            "termijn",
-            "gehaald",
-            "niet gehaald",
-            "risico",
-            "open",
-            "best effort",
-            "naleving",
+            _("target"),
+            _("met"),
+            _("breached"),
+            _("at risk"),
+            _("open"),
+            _("best effort"),
+            _("compliance"),
         ),
-        "compliance": "Naleving per prioriteit en termijn (gehaald / (gehaald + niet gehaald))",
-        "overall": "totaal",
-        "breaches": "Niet gehaald: {total}",
-        "more": "… en nog {more} (niet bewaard; de eerste {kept} staan hier)",
-        "more_text": "… en nog {more}",
-        "breach_head": ("rij", "ticket", "PRIO", "termijn", "uiterlijk"),
-        "costs": "Kosten: {total} ({priced} rijen geprijsd, {not_priced} niet te prijzen, "
-        "{no_work} zonder gewerkte minuten)",
-        "cost_head": ("PRIO", "kosten"),
-        "chart": "Naleving per prioriteit en maand (meldmaand)",
-        "chart_empty": "Nog geen gehaalde of niet gehaalde termijnen om te tonen.",
-        "month_head": ("maand", "PRIO 1", "PRIO 2", "PRIO 3", "PRIO 4"),
-        "per_month": "Per maand: naleving (gehaald / gehaald + niet gehaald)",
-        "chart_note": "Per meldmaand, de termijnen eerste reactie, oplossing en tijd ter "
-        "plaatse samen; een maand zonder gehaalde of niet gehaalde termijn heeft geen punt.",
-        "costs_title": "Kosten",
-        "breaches_title": "Niet gehaalde termijnen",
-        "facts": {
-            "contract": "Contract",
-            "export": "Export",
-            "as_of": "Stand per",
-            "rows": "Rijen",
-            "mode": "Prioriteitswijziging",
-            "at_risk": "Risico vanaf",
-        },
-        "rows_fact": "{rows_in} gelezen = {rows_out} geëvalueerd + {rows_rejected} afgewezen",
-        "none": "geen",
-        "vat": "Bedragen exclusief btw.",
-        "total": "totaal",
-    },
-    "en": {
-        "title": "Service-level compliance report",
-        "rows": "Rows: {rows_in} read, {rows_out} evaluated, {rows_rejected} rejected",
-        "as_of": "As of",
-        "clocks": {
-            "first_response": "first response",
-            "resolution": "resolution",
-            "time_on_site": "time on site",
-        },
-        "head": (
+        "compliance": _("Compliance per priority and target (met / (met + breached))"),
+        "overall": _("all"),
+        "breaches": _("Breached: {total}"),
+        "more": _("… and {more} more (not kept; the first {kept} are listed)"),
+        "more_text": _("… and {more} more"),
+        "breach_head": (
+            _("row"),
+            _("ticket"),
             "PRIO",
-            "target",
-            "met",
-            "breached",
-            "at risk",
-            "open",
-            "best effort",
-            "compliance",
+            _("target"),
+            _("due"),
         ),
-        "compliance": "Compliance per priority and target (met / (met + breached))",
-        "overall": "all",
-        "breaches": "Breached: {total}",
-        "more": "… and {more} more (not kept; the first {kept} are listed)",
-        "more_text": "… and {more} more",
-        "breach_head": ("row", "ticket", "PRIO", "target", "due"),
-        "costs": "Costs: {total} ({priced} rows priced, {not_priced} not priceable, "
-        "{no_work} without minutes worked)",
-        "cost_head": ("PRIO", "costs"),
-        "chart": "Compliance per priority and month (month reported)",
-        "chart_empty": "No met or breached targets to show yet.",
-        "month_head": ("month", "PRIO 1", "PRIO 2", "PRIO 3", "PRIO 4"),
-        "per_month": "Per month: compliance (met / met + breached)",
-        "chart_note": "By month reported, first response, resolution and time on site "
-        "together; a month without a met or breached target has no point.",
-        "costs_title": "Costs",
-        "breaches_title": "Breached targets",
+        "costs": _(
+            "Costs: {total} ({priced} rows priced, {not_priced} not priceable, "
+            "{no_work} without minutes worked)"
+        ),
+        "cost_head": (
+            "PRIO",
+            _("costs"),
+        ),
+        "chart": _("Compliance per priority and month (month reported)"),
+        "chart_empty": _("No met or breached targets to show yet."),
+        "month_head": (
+            _("month"),
+            "PRIO 1",
+            "PRIO 2",
+            "PRIO 3",
+            "PRIO 4",
+        ),
+        "per_month": _("Per month: compliance (met / met + breached)"),
+        "chart_note": _(
+            "By month reported, first response, resolution and time on site "
+            "together; a month without a met or breached target has no point."
+        ),
+        "costs_title": _("Costs"),
+        "breaches_title": _("Breached targets"),
         "facts": {
-            "contract": "Contract",
-            "export": "Export",
-            "as_of": "As of",
-            "rows": "Rows",
-            "mode": "Priority change",
-            "at_risk": "At risk from",
+            "contract": _("Contract"),
+            "export": _("Export"),
+            "as_of": _("As of"),
+            "rows": _("Rows"),
+            "mode": _("Priority change"),
+            "at_risk": _("At risk from"),
         },
-        "rows_fact": "{rows_in} read = {rows_out} evaluated + {rows_rejected} rejected",
-        "none": "none",
-        "vat": "Amounts exclude VAT.",
-        "total": "total",
-    },
-}
+        "rows_fact": _("{rows_in} read = {rows_out} evaluated + {rows_rejected} rejected"),
+        "none": _("none"),
+        "vat": _("Amounts exclude VAT."),
+        "total": _("total"),
+    }
 
 
 @dataclass(frozen=True)
@@ -149,7 +121,11 @@ def percent(value: Decimal | None, lang: str) -> str:
 
 def summary_text(summary: Summary, lang: str = "nl") -> str:
     """The summary for a terminal: rows, compliance table, breaches, costs."""
-    w = _WORDS.get(lang, _WORDS["nl"])
+    with language(lang):
+        return _summary_text(summary, lang, _words())
+
+
+def _summary_text(summary: Summary, lang: str, w: dict[str, Any]) -> str:
     lines = [_fill(w["rows"], _row_counts(summary)), f"{w['as_of']} {format_time(summary.as_of)}"]
     lines += ["", w["compliance"]]
     table = [list(w["head"])]
@@ -171,7 +147,11 @@ def summary_text(summary: Summary, lang: str = "nl") -> str:
 
 def render_html(summary: Summary, info: ReportInfo, lang: str = "nl") -> str:
     """The compliance report as one self-contained HTML document."""
-    w = _WORDS.get(lang, _WORDS["nl"])
+    with language(lang):
+        return _render_html(summary, info, lang, _words())
+
+
+def _render_html(summary: Summary, info: ReportInfo, lang: str, w: dict[str, Any]) -> str:
     texts = load_texts(lang)
     months = _months(summary)
     context = {
@@ -245,7 +225,8 @@ def chart_svg(summary: Summary, lang: str = "nl") -> Markup:
     def y(value: Decimal) -> float:
         return _TOP + plot_h * (1 - float(value))
 
-    title = _WORDS.get(lang, _WORDS["nl"])["chart"]
+    with language(lang):
+        title = _("Compliance per priority and month (month reported)")
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {_W} {_H}" width="{_W}" '
         f'height="{_H}" role="img" aria-label="{escape(title)}" class="chart">',

@@ -8,6 +8,7 @@ from typing import Any
 import yaml
 
 from engine.contract.merge import EffectiveContract
+from engine.i18n import _
 
 
 def contract_yaml(contract: EffectiveContract) -> str:
@@ -44,7 +45,8 @@ def explain_text(contract: EffectiveContract) -> str:
     shown = [(r["path"], _short(r["value"]), r) for r in rows]
     path_width = max(len(p) for p, _, _ in shown)
     value_width = max(len(v) for _, v, _ in shown)
-    lines = [f"# {contract.customer or contract.tier}: tier {contract.tier}"]
+    heading = _("# {name}: tier {tier}")
+    lines = [heading.format(name=contract.customer or contract.tier, tier=contract.tier)]
     for path, value, row in shown:
         clause = f"  ({row['clause']})" if row["clause"] else ""
         lines.append(

@@ -1,4 +1,4 @@
-"""Deadlines presented: a JSON-ready dict and a readable text (Dutch, or English)."""
+"""Deadlines presented: a JSON-ready dict and a readable text (Dutch or English)."""
 
 from __future__ import annotations
 
@@ -8,58 +8,42 @@ from typing import Any
 from engine.clock.business_time import Segment
 from engine.clock.durations import format_duration
 from engine.clock.times import format_time
+from engine.i18n import _, language, pgettext
 from engine.incident.deadlines import Deadlines, Target
 
 _CLOCKS = ("first_response", "resolution", "time_on_site")
 
-_WORDS: dict[str, dict[str, Any]] = {
-    "nl": {
-        "days": ("ma", "di", "wo", "do", "vr", "za", "zo"),
-        "first_response": ("Eerste reactie", "gereageerd"),
-        "resolution": ("Oplossing", "opgelost"),
-        "time_on_site": ("Tijd ter plaatse", "ter plaatse"),
-        "reported": "gemeld",
-        "clock_start": "klok start",
-        "calendar": "servicetijden",
-        "due": "uiterlijk",
-        "counted": "geteld",
-        "none_counted": "geen servicetijd",
-        "best_effort": "best effort: geen termijn",
-        "not_applicable": "niet van toepassing",
-        "used": "servicetijd gebruikt",
-        "met": ("termijn niet gehaald", "termijn gehaald"),
-        "waiver": "uitzondering",
-        "waiver_effect": "alle termijnen best effort",
+
+def _words() -> dict[str, Any]:
+    """The report's words in the run's language (engine/i18n.py)."""
+    return {
+        "days": weekday_abbreviations(),
+        "first_response": (_("First response"), _("responded")),
+        "resolution": (_("Resolution"), _("resolved")),
+        "time_on_site": (_("Time on site"), pgettext("deadline: the engineer was", "on site")),
+        "reported": pgettext("deadline: the incident was", "reported"),
+        "clock_start": _("clock starts"),
+        "calendar": _("service hours"),
+        "due": _("due"),
+        "counted": _("counted"),
+        "none_counted": _("no service time"),
+        "best_effort": _("best effort: no deadline"),
+        "not_applicable": _("not applicable"),
+        "used": _("service time used"),
+        "met": (_("target breached"), _("target met")),
+        "waiver": _("exception"),
+        "waiver_effect": _("all targets best effort"),
         "basis": {
-            "actual": "vanaf de eerste reactie",
-            "projected": "vanaf de termijn voor eerste reactie",
-            "reported": "vanaf de melding",
+            "actual": _("from the first response"),
+            "projected": _("from the first-response deadline"),
+            "reported": _("from the report"),
         },
-    },
-    "en": {
-        "days": ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"),
-        "first_response": ("First response", "responded"),
-        "resolution": ("Resolution", "resolved"),
-        "time_on_site": ("Time on site", "on site"),
-        "reported": "reported",
-        "clock_start": "clock starts",
-        "calendar": "service hours",
-        "due": "due",
-        "counted": "counted",
-        "none_counted": "no service time",
-        "best_effort": "best effort: no deadline",
-        "not_applicable": "not applicable",
-        "used": "service time used",
-        "met": ("target breached", "target met"),
-        "waiver": "exception",
-        "waiver_effect": "all targets best effort",
-        "basis": {
-            "actual": "from the first response",
-            "projected": "from the first-response deadline",
-            "reported": "from the report",
-        },
-    },
-}
+    }
+
+
+def weekday_abbreviations() -> tuple[str, ...]:
+    """Monday to Sunday, abbreviated, in the run's language (`ma` … `zo`, `Mon` … `Sun`)."""
+    return (_("Mon"), _("Tue"), _("Wed"), _("Thu"), _("Fri"), _("Sat"), _("Sun"))
 
 
 def deadlines_as_dict(d: Deadlines) -> dict[str, Any]:
@@ -108,7 +92,11 @@ def duration_text(value: timedelta) -> str:
 
 def format_deadlines_text(d: Deadlines, lang: str = "nl") -> str:
     """A readable account of each clock, with the stretches of service time it counted."""
-    w = _WORDS.get(lang, _WORDS["nl"])
+    with language(lang):
+        return _deadlines_text(d, lang, _words())
+
+
+def _deadlines_text(d: Deadlines, lang: str, w: dict[str, Any]) -> str:
     ticket = f"{d.ticket} · " if d.ticket else ""
     lines = [
         f"{ticket}PRIO {d.priority} · {w['reported']} {_when(d.reported, w)} · "

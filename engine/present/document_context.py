@@ -16,6 +16,7 @@ from engine.clock.times import DEFAULT_ZONE
 from engine.contract import terms
 from engine.contract.merge import EffectiveContract
 from engine.contract.terms import period
+from engine.i18n import _
 from engine.paths import display_path
 from engine.present.document_format import (
     allowance_text,
@@ -79,8 +80,10 @@ def document_warnings(rules: RuleSet) -> list[str]:
         return []
     where = display_path(rules.directory / "company.yaml")
     return [
-        f"{where}: kvk is empty; Dutch law asks for the KvK number on quotes and business "
-        "letters: fill in kvk (8 digits). The document was written without it."
+        _(
+            "{file}: kvk is empty; Dutch law asks for the KvK number on quotes and business "
+            "letters: fill in kvk (8 digits). The document was written without it."
+        ).format(file=where)
     ]
 
 

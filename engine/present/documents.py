@@ -23,6 +23,7 @@ from jinja2.sandbox import ImmutableSandboxedEnvironment
 from markupsafe import Markup
 
 from engine.contract.merge import EffectiveContract
+from engine.i18n import _
 from engine.paths import TEMPLATES_DIR, display_path
 from engine.present.document_context import (
     annex_context,
@@ -75,7 +76,7 @@ def markdown_escape(text: str) -> str:
 
 def _refuse_none(value: object) -> object:
     if value is None:
-        raise DocumentError.at("a value of the document is empty (None); this is a bug in sla")
+        raise DocumentError.at(_("a value of the document is empty (None); this is a bug in sla"))
     return value
 
 
@@ -98,7 +99,11 @@ def _finalize_markdown(value: object) -> object:
 def environment(output_format: str, directory: Path = TEMPLATES_DIR) -> jinja2.Environment:
     """The sandboxed environment of one output format (html: autoescaped; md: escaped)."""
     if output_format not in FORMATS:
-        raise DocumentError.at(f"unknown format {output_format!r}; use {', '.join(FORMATS)}")
+        raise DocumentError.at(
+            _("unknown format {name}; use {choices}").format(
+                name=repr(output_format), choices=", ".join(FORMATS)
+            )
+        )
     finalize: Callable[[object], object] = (
         _finalize_markdown if output_format == "md" else _finalize_html
     )
@@ -125,19 +130,22 @@ def render(
         return environment(output_format, directory).get_template(name).render(context)
     except jinja2.TemplateSyntaxError as error:
         raise DocumentError.at(
-            f"template syntax: {error.message}; fix the template",
+            _("template syntax: {error}; fix the template").format(error=error.message),
             file=_template_file(error.filename or name),
             line=error.lineno,
         ) from None
     except jinja2.TemplateNotFound as error:
         raise DocumentError.at(
-            f"no template {error.name!r} in {display_path(TEMPLATES_DIR)}; "
-            "restore it from the repository"
+            _("no template {name} in {folder}; restore it from the repository").format(
+                name=repr(error.name), folder=display_path(TEMPLATES_DIR)
+            )
         ) from None
     except (jinja2.UndefinedError, jinja2.exceptions.SecurityError) as error:
         file, line = _template_frame(error)
         raise DocumentError.at(
-            f"{error.message}; the template uses a value the document does not have",
+            _("{error}; the template uses a value the document does not have").format(
+                error=error.message
+            ),
             file=file or name,
             line=line,
         ) from None

@@ -18,6 +18,7 @@ from typing import Any
 from engine.clock.durations import parse_duration
 from engine.clock.times import parse_time
 from engine.errors import InputError, Problem, SlaError, ValidationError, did_you_mean
+from engine.i18n import _
 from engine.rules.ruleset import RuleSet
 from engine.rules.schemas import check
 from engine.rules.yaml_loader import Document, KeyPath, load_yaml
@@ -68,15 +69,17 @@ def notice_from_document(document: Document, rules: RuleSet) -> MaintenanceNotic
     if start and end and end <= start:
         problems.append(
             Problem(
-                "the window ends before it starts; the end must be after the start",
+                _("the window ends before it starts; the end must be after the start"),
                 document.location(("window", "end")),
             )
         )
     elif start and end and duration is not None and duration > end - start:
         problems.append(
             Problem(
-                f"the expected duration {data['expected_duration']} is longer than the window "
-                f"({_hours(end - start)}); widen the window or shorten the duration",
+                _(
+                    "the expected duration {duration} is longer than the window ({window}); "
+                    "widen the window or shorten the duration"
+                ).format(duration=data["expected_duration"], window=_hours(end - start)),
                 document.location(("expected_duration",)),
             )
         )
@@ -95,7 +98,8 @@ def notice_from_document(document: Document, rules: RuleSet) -> MaintenanceNotic
         if service not in known:
             problems.append(
                 Problem(
-                    f"unknown service {service!r}{did_you_mean(service, known)}",
+                    _("unknown service {name}").format(name=repr(service))
+                    + did_you_mean(service, known),
                     document.location(("services", index)),
                 )
             )
@@ -140,7 +144,7 @@ def _duration(document: Document, problems: list[Problem]) -> timedelta | None:
     if not duration:
         problems.append(
             Problem(
-                "the expected duration is zero; give the time the maintenance takes, e.g. 2h",
+                _("the expected duration is zero; give the time the maintenance takes, e.g. 2h"),
                 document.location(("expected_duration",)),
             )
         )

@@ -10,6 +10,7 @@ from __future__ import annotations
 import io
 from typing import Any
 
+from engine.i18n import _
 from engine.present.document_format import DocumentError
 
 
@@ -37,8 +38,10 @@ def html_to_pdf(html: str, *, pdfa: bool = False, source: bytes | None = None) -
     problem = pdf_available()
     if problem is not None:
         raise DocumentError.at(
-            "PDF output needs WeasyPrint and the Pango libraries; run `make install` "
-            f"(it installs both) or choose --format html ({problem})"
+            _(
+                "PDF output needs WeasyPrint and the Pango libraries; run `make install` "
+                "(it installs both) or choose --format html ({problem})"
+            ).format(problem=problem)
         )
     import weasyprint
     from weasyprint.urls import FatalURLFetchingError, URLFetcher  # type: ignore[import-untyped]
@@ -65,7 +68,9 @@ def html_to_pdf(html: str, *, pdfa: bool = False, source: bytes | None = None) -
         pdf: bytes = document.write_pdf(finisher=_one_entry_per_associated_file, **options)
     except FatalURLFetchingError as error:
         raise DocumentError.at(
-            f"the document refers to {error}; a document must be self-contained (no URLs)"
+            _("the document refers to {url}; a document must be self-contained (no URLs)").format(
+                url=error
+            )
         ) from None
     return pdf
 

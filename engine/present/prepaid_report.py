@@ -8,43 +8,29 @@ from decimal import Decimal
 from typing import Any
 
 from engine.clock.durations import format_duration
+from engine.i18n import _, language, ngettext, pgettext
 from engine.pricing.money import as_decimal_string, format_euros
 from engine.pricing.prepaid import EXHAUSTED, LedgerReport
 
-_WORDS: dict[str, dict[str, Any]] = {
-    "nl": {
-        "title": "Strippenkaart",
-        "per_hour": "per uur",
-        "purchases": "Aankopen",
-        "calls": "Calls (per 15 min, naar boven afgerond)",
-        "hours": "uur",
-        "balance": "saldo",
-        "beyond": "buiten de kaart",
-        "notifications": "Meldingen",
-        "low": "bijna op: nog {left}",
-        "exhausted": "de strippenkaart is op",
-        "summary": "Gekocht {bought}, verbruikt {used}, resterend {left}.",
-        "adhoc": (
-            "Buiten de kaart: {time} tegen {rate} per uur (ad hoc, tarief buiten SLA) = {amount}"
+
+def _words() -> dict[str, Any]:
+    """The card's words in the run's language (engine/i18n.py)."""
+    return {
+        "title": _("Prepaid-hours card"),
+        "per_hour": _("an hour"),
+        "purchases": _("Purchases"),
+        "calls": _("Calls (in units of 15 min, rounded up)"),
+        "hours": pgettext("prepaid card: unit", "hours"),
+        "balance": _("balance"),
+        "beyond": _("beyond the card"),
+        "notifications": _("Notifications"),
+        "low": _("nearly used up: {left} left"),
+        "exhausted": _("the card is used up"),
+        "summary": _("Bought {bought}, used {used}, remaining {left}."),
+        "adhoc": _(
+            "Beyond the card: {time} at {rate} an hour (ad hoc, rate outside SLA) = {amount}"
         ),
-        "rejected": "{count} regel(s) afgewezen; zie de meldingen hierboven.",
-    },
-    "en": {
-        "title": "Prepaid-hours card",
-        "per_hour": "an hour",
-        "purchases": "Purchases",
-        "calls": "Calls (in units of 15 min, rounded up)",
-        "hours": "hours",
-        "balance": "balance",
-        "beyond": "beyond the card",
-        "notifications": "Notifications",
-        "low": "nearly used up: {left} left",
-        "exhausted": "the card is used up",
-        "summary": "Bought {bought}, used {used}, remaining {left}.",
-        "adhoc": "Beyond the card: {time} at {rate} an hour (ad hoc, rate outside SLA) = {amount}",
-        "rejected": "{count} row(s) rejected; see the errors above.",
-    },
-}
+    }
 
 
 def ledger_as_dict(report: LedgerReport) -> dict[str, Any]:
@@ -118,7 +104,11 @@ def ledger_json(report: LedgerReport) -> str:
 
 
 def format_ledger_text(report: LedgerReport, lang: str = "nl") -> str:
-    w = _WORDS.get(lang, _WORDS["nl"])
+    with language(lang):
+        return _ledger_text(report, lang, _words())
+
+
+def _ledger_text(report: LedgerReport, lang: str, w: dict[str, Any]) -> str:
     who = report.customer or report.tier
     rate = format_euros(report.card_rate.amount or Decimal(0), lang)
     out = [f"{w['title']} — {who} ({report.tier}) · {rate} {w['per_hour']}", ""]
@@ -159,7 +149,14 @@ def format_ledger_text(report: LedgerReport, lang: str = "nl") -> str:
             )
         )
     if report.rejected:
-        out.append(w["rejected"].format(count=len(report.rejected)))
+        rejected = len(report.rejected)
+        out.append(
+            ngettext(
+                "{count} row rejected; see the errors above.",
+                "{count} rows rejected; see the errors above.",
+                rejected,
+            ).format(count=rejected)
+        )
     return "\n".join(out) + "\n"
 
 

@@ -8,49 +8,42 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
+from engine.i18n import _, language, pgettext
+from engine.present.deadline_report import weekday_abbreviations
 from engine.pricing.lines import Quote
 from engine.pricing.money import format_euros
 
-_DAYS = {
-    "nl": ("ma", "di", "wo", "do", "vr", "za", "zo"),
-    "en": ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"),
-}
-_WORDS: dict[str, dict[str, Any]] = {
-    "nl": {
-        "title": "Offerte",
-        "no_sla": "geen SLA",
-        "windows": {"office_hours": "kantooruren", "evening_weekend": "avond-/weekendservice"},
-        "columns": {
-            "sla_with_addon": "SLA met add-on",
-            "sla_without_addon": "SLA zonder add-on",
-            "no_sla": "zonder SLA",
+
+def _words() -> dict[str, Any]:
+    """The quote's words in the run's language (engine/i18n.py)."""
+    return {
+        "title": _("Quote"),
+        "windows": {
+            "office_hours": _("office hours"),
+            "evening_weekend": _("evening/weekend service"),
         },
-        "units": {"hour": "uur", "call": "call"},
-        "head": ("Omschrijving", "Aantal", "Prijs", "Bedrag"),
-        "total": "Totaal",
-        "vat": ("excl. btw", "incl. btw"),
-        "notes": "Opmerkingen",
-        "minutes": "{worked} min gewerkt, {billed} min in rekening (per 15 min, naar boven)",
-        "call": ("Ticket", "Gemeld", "Omschrijving", "Minuten gewerkt", "Reistijd (min)"),
-    },
-    "en": {
-        "title": "Quote",
-        "no_sla": "no SLA",
-        "windows": {"office_hours": "office hours", "evening_weekend": "evening/weekend service"},
         "columns": {
-            "sla_with_addon": "SLA with add-on",
-            "sla_without_addon": "SLA without add-on",
-            "no_sla": "no SLA",
+            "sla_with_addon": _("SLA with add-on"),
+            "sla_without_addon": _("SLA without add-on"),
+            "no_sla": pgettext("quote: the rate column", "no SLA"),
         },
-        "units": {"hour": "hours", "call": "call"},
-        "head": ("Description", "Quantity", "Price", "Amount"),
-        "total": "Total",
-        "vat": ("excl. VAT", "incl. VAT"),
-        "notes": "Notes",
-        "minutes": "{worked} min worked, {billed} min billed (per 15 min, rounded up)",
-        "call": ("Ticket", "Reported", "Description", "Minutes worked", "Travel (min)"),
-    },
-}
+        "units": {
+            "hour": pgettext("quote: unit", "hours"),
+            "call": pgettext("quote: unit", "call"),
+        },
+        "head": (_("Description"), _("Quantity"), _("Price"), _("Amount")),
+        "total": _("Total"),
+        "vat": (_("excl. VAT"), _("incl. VAT")),
+        "notes": _("Notes"),
+        "minutes": _("{worked} min worked, {billed} min billed (per 15 min, rounded up)"),
+        "call": (
+            _("Ticket"),
+            pgettext("quote: when the call was", "Reported"),
+            _("Description"),
+            _("Minutes worked"),
+            _("Travel (min)"),
+        ),
+    }
 
 
 @dataclass(frozen=True)
@@ -85,7 +78,11 @@ def quote_json(quote: Quote, call: CallFacts | None = None) -> str:
 def format_quote_text(quote: Quote, lang: str = "nl", call: CallFacts | None = None) -> str:
     """The quote as a customer reads it: header, the call's facts (with `call`), one row per
     line item, total, notes."""
-    w = _WORDS.get(lang, _WORDS["nl"])
+    with language(lang):
+        return _quote_text(quote, lang, call, _words())
+
+
+def _quote_text(quote: Quote, lang: str, call: CallFacts | None, w: dict[str, Any]) -> str:
     facts = quote.facts
     who = quote.customer or quote.tier
     ticket = f" {quote.ticket}" if quote.ticket else ""
@@ -95,7 +92,7 @@ def format_quote_text(quote: Quote, lang: str = "nl", call: CallFacts | None = N
     if quote.priority is not None:
         context.append(f"PRIO {quote.priority}")
     if quote.start is not None:
-        day = _DAYS.get(lang, _DAYS["nl"])[quote.start.weekday()]
+        day = weekday_abbreviations()[quote.start.weekday()]
         context.append(f"{day} {quote.start:%d-%m-%Y %H:%M}")
     if "window" in facts:
         window = w["windows"].get(facts["window"], facts["window"])
@@ -145,7 +142,7 @@ def _call_lines(call: CallFacts, w: dict[str, Any], lang: str) -> list[str]:
     reported = call.reported
     when = ""
     if reported is not None:
-        when = f"{_DAYS.get(lang, _DAYS['nl'])[reported.weekday()]} {reported:%d-%m-%Y %H:%M}"
+        when = f"{weekday_abbreviations()[reported.weekday()]} {reported:%d-%m-%Y %H:%M}"
     values = (
         call.ticket or "—",
         when or "—",

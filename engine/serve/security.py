@@ -23,6 +23,7 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
 from engine.errors import InputError
+from engine.i18n import _
 
 SESSION_COOKIE = "sla_session"
 CSRF_COOKIE = "sla_csrf"
@@ -54,7 +55,9 @@ def load_users(path: Path) -> dict[str, str]:
     try:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as error:
-        raise InputError.at(f"cannot read the users file: {error}", file=str(path)) from None
+        raise InputError.at(
+            _("cannot read the users file: {error}").format(error=error), file=str(path)
+        ) from None
     users: dict[str, str] = {}
     for number, line in enumerate(text.splitlines(), start=1):
         line = line.strip()
@@ -63,13 +66,13 @@ def load_users(path: Path) -> dict[str, str]:
         name, colon, hashed = line.partition(":")
         if not colon or not name or not hashed.startswith("$argon2"):
             raise InputError.at(
-                "not `name:$argon2id$…`; make a line with `sla serve --hash-password`",
+                _("not `name:$argon2id$…`; make a line with `sla serve --hash-password`"),
                 file=str(path),
                 line=number,
             )
         users[name] = hashed
     if not users:
-        raise InputError.at("the users file names no user", file=str(path))
+        raise InputError.at(_("the users file names no user"), file=str(path))
     return users
 
 

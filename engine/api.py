@@ -43,10 +43,36 @@ def deadlines(
 ) -> Deadlines:
     """The three clocks of one incident under `target` (a tier id or a contract file)."""
     from engine.contract.load import resolve_target
+
+    return contract_deadlines(
+        rules,
+        resolve_target(rules, target, addons),
+        priority=priority,
+        reported=reported,
+        first_response=first_response,
+        resolved=resolved,
+        on_site=on_site,
+        causes=causes,
+        pauses=pauses,
+    )
+
+
+def contract_deadlines(
+    rules: RuleSet,
+    contract: EffectiveContract,
+    *,
+    priority: int,
+    reported: datetime,
+    first_response: datetime | None = None,
+    resolved: datetime | None = None,
+    on_site: datetime | None = None,
+    causes: tuple[str, ...] = (),
+    pauses: tuple[tuple[datetime, datetime], ...] = (),
+) -> Deadlines:
+    """The three clocks of one incident under an effective contract already resolved."""
     from engine.incident.deadlines import Incident
     from engine.incident.under_contract import deadlines_for
 
-    contract = resolve_target(rules, target, addons)
     incident = Incident(
         priority=priority,
         reported=reported,

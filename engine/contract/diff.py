@@ -149,7 +149,7 @@ def diff(old: Side, new: Side) -> ContractDiff:
     paths = list(old.contract.origins)
     paths += [p for p in new.contract.origins if p not in old.contract.origins]
     for path in paths:
-        a, b = _value(old.contract.values, path), _value(new.contract.values, path)
+        a, b = value_at(old.contract.values, path), value_at(new.contract.values, path)
         if _same(path, a, b):
             continue
         effect = _effect(path, a, b)
@@ -231,7 +231,8 @@ def _meaning(path: str, value: Any) -> Any:
     return value
 
 
-def _value(values: Mapping[str, Any], path: str) -> Any:
+def value_at(values: Mapping[str, Any], path: str) -> Any:
+    """The value at a dotted path of an effective contract's values, or None where it has none."""
     node: Any = values
     for key in path.split("."):
         if not isinstance(node, Mapping) or key not in node:

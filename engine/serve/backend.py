@@ -20,6 +20,7 @@ from engine.contract import builder as contract_builder
 from engine.contract import diff as contract_diff
 from engine.contract import terms as contract_terms
 from engine.contract.deviations import Deviation, deviation_problems, deviations
+from engine.contract.diff import value_at as value_at  # the pages read dotted paths through here
 from engine.contract.load import resolve_target
 from engine.contract.merge import (
     EffectiveContract,
@@ -31,8 +32,6 @@ from engine.contract.merge import (
 )
 from engine.errors import Problem, SlaError
 from engine.evaluate.summary import Summary
-from engine.incident.deadlines import Incident
-from engine.incident.under_contract import deadlines_for
 from engine.present import contract_view, documents
 from engine.present.deadline_report import deadlines_as_dict
 from engine.present.pdf import html_to_pdf
@@ -93,7 +92,11 @@ def deadlines_dict(
     causes: Sequence[str] = (),
 ) -> dict[str, Any]:
     """As `sla deadline --format json`."""
-    incident = Incident(
+    from engine.api import contract_deadlines
+
+    found = contract_deadlines(
+        rules,
+        contract,
         priority=priority,
         reported=reported,
         first_response=first_response,
@@ -102,7 +105,7 @@ def deadlines_dict(
         causes=tuple(causes),
         pauses=tuple(pauses),
     )
-    return deadlines_as_dict(deadlines_for(rules, contract, incident))
+    return deadlines_as_dict(found)
 
 
 def make_work(

@@ -76,7 +76,7 @@ def form_from_post(posted: Mapping[str, Any], addons: Sequence[str]) -> Form:
 def form_for_new(rules: backend.RuleSet, today: date, tier: str = "maatwerk") -> Form:
     form = Form(tier=tier, base="advanced" if tier == "maatwerk" else "", start=today.isoformat())
     values, _ = backend.layered(rules, form.tier, form.base or None, ())
-    form.values = {p: words.shown(_at(values, p), kind_of(p)) for p in VALUE_PATHS}
+    form.values = {p: words.shown(backend.value_at(values, p), kind_of(p)) for p in VALUE_PATHS}
     return form
 
 
@@ -104,9 +104,9 @@ def form_for_saved(contract_id: str, raw: bytes, etag: str, rules: backend.RuleS
     values, _ = backend.layered(rules, form.tier, form.base or None, form.addons)
     overrides = data.get("overrides") or {}
     for path in VALUE_PATHS:
-        value = _at(overrides, path)
+        value = backend.value_at(overrides, path)
         form.values[path] = words.shown(
-            value if value is not None else _at(values, path), kind_of(path)
+            value if value is not None else backend.value_at(values, path), kind_of(path)
         )
     return form
 
@@ -132,7 +132,9 @@ class Draft:
     def base_texts(self) -> dict[str, str]:
         """Each field's value from tier, base and add-ons, as the form shows it: the script
         refills a field the user left alone when the tier, base or add-ons change."""
-        return {p: words.shown(_at(self.base_values, p), kind_of(p)) for p in VALUE_PATHS}
+        return {
+            p: words.shown(backend.value_at(self.base_values, p), kind_of(p)) for p in VALUE_PATHS
+        }
 
     def needs_reason(self, path: str) -> bool:
         return any(d.path == path for d in self.weakened)
@@ -193,7 +195,7 @@ def evaluate(rules: backend.RuleSet, form: Form, saved: bytes | None, name: str)
 
 
 def _read_value(draft: Draft, path: str, typed: str) -> None:
-    base_value = _at(draft.base_values, path)
+    base_value = backend.value_at(draft.base_values, path)
     kind = kind_of(path)
     if not typed:
         if base_value == "by_agreement":
@@ -311,15 +313,6 @@ _STATUS = {
         "billed": "billed",
     },
 }
-
-
-def _at(values: Mapping[str, Any], path: str) -> Any:
-    node: Any = values
-    for key in path.split("."):
-        if not isinstance(node, Mapping) or key not in node:
-            return None
-        node = node[key]
-    return node
 
 
 def _yaml(

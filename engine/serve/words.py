@@ -13,6 +13,7 @@ from datetime import timedelta
 from decimal import Decimal, InvalidOperation
 
 from engine.clock.durations import format_duration, parse_duration
+from engine.present.document_format import duration_text
 from engine.pricing.money import format_euros, parse_money
 
 TARGET_WORDS = {
@@ -146,10 +147,4 @@ def shown(value: object, kind: str, lang: str = "nl") -> str:
         return words[value]
     if kind == "rate":
         return format_euros(parse_money(value), lang)
-    minutes = int(parse_duration(value).total_seconds()) // 60
-    hours, rest = divmod(minutes, 60)
-    if hours and rest:
-        return f"{hours} {words['hour']} {rest} {words['minute']}"
-    if hours:
-        return f"{hours} {words['hour']}"
-    return f"{rest} {words['minute']}"
+    return duration_text(value, {"values": words})  # the annex's way, with the form's words
